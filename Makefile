@@ -1,0 +1,48 @@
+# crystal-rl — the two commands: `make run` (watch an agent play) and `make test`.
+# Both install what is missing (scripts/install-deps.sh) and build first.
+#   make test SANITIZE=1   the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench             speed and memory figures (tables and ratios)
+
+SANITIZE ?= 0
+JOBS ?= $(shell nproc)
+ifeq ($(SANITIZE),1)
+BUILD_DIR ?= build-sanitize
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DCRL_SANITIZE=ON
+else
+BUILD_DIR ?= build
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+endif
+BIN := $(BUILD_DIR)/crystal-rl
+RUN_ARGS ?=
+
+.PHONY: all deps test-deps build test bench run format check-format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+test: test-deps build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	$(BUILD_DIR)/crystal-rl-bench
+
+run: build
+	$(BIN) run --speed 1 $(RUN_ARGS)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'src/*.c' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
+
+check-format:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.cpp' 'src/*.h' 'src/*.c' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
+
+clean:
+	rm -rf build build-sanitize

@@ -1,0 +1,164 @@
+// make bench — emulator throughput through emu::Machine against libmgba called directly, for
+// each drawing mode, plus save-state cost. Prints a table and the ratios the targets are set on.
+#include <mgba/flags.h>
+
+#include <mgba-util/vfs.h>
+#include <mgba/core/config.h>
+#include <mgba/core/core.h>
+#include <mgba/core/log.h>
+#include <mgba/gb/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <vector>
+
+#include "demo_rom.h"
+#include "emu/machine.h"
+#include "emu/mgba_board.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using crl::emu::Render;
+
+constexpr int kFramesPerStep = 24;  // one agent action
+constexpr int kStepsPerRun = 150;   // 3600 frames, a minute of game time
+constexpr int kRuns = 7;
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// libmgba as a program would use it without crystal-rl: the core table, nothing else.
+class DirectCore {
+  public:
+    DirectCore(const std::vector<std::uint8_t>& rom, bool same_settings_as_wrapper)
+        : rom_(rom), same_settings_(same_settings_as_wrapper) {
+        core_ = GBCoreCreate();
+        core_->init(core_);
+        mCoreInitConfig(core_, nullptr);
+        core_->setVideoBuffer(core_, video_.data(), 160);
+        core_->loadROM(core_, VFileFromConstMemory(rom_.data(), rom_.size()));
+        core_->reset(core_);
+        if (same_settings_) crl_board_stop_audio_output(core_);
+    }
+    ~DirectCore() { core_->deinit(core_); }
+    DirectCore(const DirectCore&) = delete;
+    DirectCore& operator=(const DirectCore&) = delete;
+
+    void run_step(Render render) {
+        for (int i = 0; i < kFramesPerStep; ++i) {
+            if (same_settings_) {
+                crl_board_draw_next_frame(
+                    core_,
+                    render == Render::kAll || (render == Render::kLast && i == kFramesPerStep - 1));
+            }
+            core_->runFrame(core_);
+        }
+    }
+
+  private:
+    std::vector<std::uint8_t> rom_;
+    bool same_settings_;
+    std::array<std::uint32_t, 256 * 224> video_{};
+    mCore* core_ = nullptr;
+};
+
+double frames_per_second(const std::function<void()>& step) {
+    const auto start = Clock::now();
+    for (int i = 0; i < kStepsPerRun; ++i)
+        step();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return kStepsPerRun * kFramesPerStep / seconds;
+}
+
+const char* render_name(Render render) {
+    return render == Render::kNone ? "none" : render == Render::kLast ? "last of 24" : "all";
+}
+
+void bench_rom(const char* label, const crl::emu::Rom& rom) {
+    const std::vector<std::uint8_t> bytes(rom.bytes().begin(), rom.bytes().end());
+    for (const auto render : {Render::kNone, Render::kLast, Render::kAll}) {
+        auto machine = crl::emu::make_machine(rom);
+        DirectCore shipped(bytes, false);
+        DirectCore same(bytes, true);
+        std::vector<double> ours, direct_shipped, direct_same;
+        for (int run = 0; run < kRuns; ++run) {  // interleaved, so drift hits all three alike
+            ours.push_back(frames_per_second(
+                [&] { machine->run_frames(kFramesPerStep, crl::emu::button::kNone, render); }));
+            direct_same.push_back(frames_per_second([&] { same.run_step(render); }));
+            direct_shipped.push_back(frames_per_second([&] { shipped.run_step(Render::kAll); }));
+        }
+        std::printf("| %-10s | %-10s | %10.0f | %10.0f | %10.0f | %6.3f | %6.2f |\n", label,
+                    render_name(render), median(ours), median(direct_same), median(direct_shipped),
+                    median(ours) / median(direct_same), median(ours) / median(direct_shipped));
+    }
+}
+
+void bench_states(const char* label, const crl::emu::Rom& rom) {
+    auto machine = crl::emu::make_machine(rom);
+    machine->run_frames(600, crl::emu::button::kNone, Render::kNone);
+    std::vector<double> save_us, load_us;
+    std::size_t bytes = 0;
+    for (int i = 0; i < 200; ++i) {
+        auto start = Clock::now();
+        const auto state = machine->save_state();
+        save_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        start = Clock::now();
+        machine->load_state(state);
+        load_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        bytes = state.size();
+    }
+    std::printf("| %-10s | %10.1f | %10.1f | %10zu |\n", label, median(save_us), median(load_us),
+                bytes);
+}
+
+}  // namespace
+
+int main() {
+    static mLogger quiet{};
+    quiet.log = [](mLogger*, int, mLogLevel, const char*, va_list) {};
+    mLogSetDefaultLogger(&quiet);
+
+    std::vector<std::pair<const char*, crl::emu::Rom>> roms;
+    if (!crl::demo_rom_bytes().empty()) {
+        roms.emplace_back("demo", crl::emu::Rom::from_bytes(crl::demo_rom_bytes(), "demo"));
+    }
+    const char* env = std::getenv("CRYSTAL_RL_TESTROMS");
+    const std::filesystem::path testroms = env && *env ? env : CRL_TESTROMS_DEFAULT;
+    if (std::filesystem::exists(testroms / "ucity/ucity.gbc")) {
+        roms.emplace_back("ucity", crl::emu::Rom::from_file(testroms / "ucity/ucity.gbc"));
+    } else {
+        std::printf("(ucity.gbc not found under %s: set CRYSTAL_RL_TESTROMS to bench it)\n",
+                    testroms.c_str());
+    }
+
+    std::printf(
+        "\nEmulator throughput, frames/s (median of %d runs of %d frames, %d frames a step)\n\n",
+        kRuns, kStepsPerRun * kFramesPerStep, kFramesPerStep);
+    std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "rom", "render", "Machine",
+                "direct", "direct as", "ratio", "speed");
+    std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "", "", "(ours)",
+                "same mode", "shipped", "(>=.95)", "-up");
+    std::printf(
+        "|------------|------------|------------|------------|------------|--------|--------|\n");
+    for (const auto& [label, rom] : roms)
+        bench_rom(label, rom);
+    std::printf(
+        "\n'direct same mode': libmgba called directly with the same drawing and audio settings;\n"
+        "ratio = Machine / that (the wrapper's cost, target >= 0.95).\n"
+        "'direct as shipped': libmgba drawing every frame with audio on; speed-up = Machine / "
+        "that.\n");
+
+    std::printf("\nSave states (median of 200)\n\n| %-10s | %10s | %10s | %10s |\n", "rom",
+                "save us", "load us", "bytes");
+    std::printf("|------------|------------|------------|------------|\n");
+    for (const auto& [label, rom] : roms)
+        bench_states(label, rom);
+    return 0;
+}

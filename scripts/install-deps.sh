@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what crystal-rl needs on Debian bookworm, by package name. Idempotent: a machine that
+# has everything installs nothing. Usage: scripts/install-deps.sh [build|test]
+set -euo pipefail
+
+build_packages=(
+    build-essential cmake pkg-config
+    libmgba-dev sdcc
+    nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libboost-dev
+    libcurl4-openssl-dev libsqlite3-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev
+)
+test_packages=(googletest libgtest-dev libgmock-dev clang-format python3 python3-wsproto chromium nodejs npm)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-build}" = "test" ]; then wanted+=("${test_packages[@]}"); fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,92 @@
+#include "app/session.h"
+
+#include "demo_rom.h"
+
+namespace crl::app {
+
+void add_session_options(CLI::App& command, SessionOptions& options) {
+    command
+        .add_option("--rom", options.rom,
+                    "Game Boy / Color ROM to run (default: the embedded demo game)")
+        ->check(CLI::ExistingFile);
+    command.add_option("--state", options.state, "start from this save state (crystal-rl format)")
+        ->check(CLI::ExistingFile);
+    command
+        .add_option("--inputs", options.inputs,
+                    "input movie to play first (docs/movies.md: '<frames> <buttons>' lines)")
+        ->check(CLI::ExistingFile);
+    command.add_option("--battery", options.battery,
+                       "battery save (.sav): loaded if it exists, written back at the end");
+    command.add_option("--frames", options.frames, "frames to run after the state and movie")
+        ->capture_default_str();
+    command
+        .add_option("--rtc", options.rtc,
+                    "cartridge clock: 'emulated' (starts at --rtc-start, advances with "
+                    "emulated time; reproducible) or 'host' (wall clock)")
+        ->check(CLI::IsMember({"emulated", "host"}))
+        ->capture_default_str();
+    command.add_option("--rtc-start", options.rtc_start, "Unix time the emulated clock starts at")
+        ->capture_default_str();
+}
+
+emu::Rom load_rom(const std::optional<std::filesystem::path>& rom) {
+    if (rom) return emu::Rom::from_file(*rom);
+    const auto embedded = demo_rom_bytes();
+    if (embedded.empty()) {
+        throw std::runtime_error(
+            "this build has no embedded demo game (SDCC was not found when it was built): "
+            "pass --rom PATH, or install the 'sdcc' package and rebuild");
+    }
+    return emu::Rom::from_bytes(embedded, "'embedded demo game'");
+}
+
+emu::MachineOptions machine_options(const SessionOptions& options) {
+    emu::MachineOptions result;
+    result.clock = options.rtc == "host" ? emu::Clock::kHost : emu::Clock::kEmulated;
+    result.rtc_start = options.rtc_start;
+    return result;
+}
+
+namespace {
+
+// run_frames takes an int; movies and --frames may ask for more.
+void run_long(emu::Machine& machine, std::uint64_t frames, emu::Buttons buttons,
+              emu::Render render_at_end) {
+    constexpr std::uint64_t kChunk = 1 << 20;
+    while (frames > 0) {
+        const auto chunk = std::min(frames, kChunk);
+        frames -= chunk;
+        machine.run_frames(static_cast<int>(chunk), buttons,
+                           frames == 0 ? render_at_end : emu::Render::kNone);
+    }
+}
+
+}  // namespace
+
+void play_movie(emu::Machine& machine, const emu::Movie& movie, emu::Render render) {
+    const auto& segments = movie.segments();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const bool last = i + 1 == segments.size();
+        run_long(machine, segments[i].frames, segments[i].buttons,
+                 last ? render : emu::Render::kNone);
+    }
+}
+
+Session open_session(const SessionOptions& options, emu::Render render) {
+    Session session;
+    const auto rom = load_rom(options.rom);
+    session.machine = emu::make_machine(rom, machine_options(options));
+    if (options.battery) {
+        session.battery = std::make_unique<emu::BatteryFile>(*session.machine, *options.battery);
+        if (session.battery->load()) session.machine->reset();
+    }
+    if (options.state) session.machine->load_state_file(*options.state);
+    if (options.inputs) {
+        session.movie = emu::Movie::load(*options.inputs);
+        play_movie(*session.machine, *session.movie, render);
+    }
+    run_long(*session.machine, options.frames, emu::button::kNone, render);
+    return session;
+}
+
+}  // namespace crl::app

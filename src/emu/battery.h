@@ -1,0 +1,55 @@
+// emu/battery.h — the cartridge's battery save (.sav) on disk: loaded at start, written when it
+// changed (at most every `interval`) and at the end. Writes happen on a background thread, so the
+// emulator thread never waits on the disk; each write is atomic (temporary file + rename), so a
+// killed process loses at most one interval and never leaves half a file.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "emu/machine.h"
+
+namespace crl::emu {
+
+class BatteryFile {
+  public:
+    static constexpr std::chrono::seconds kDefaultInterval{5};
+
+    BatteryFile(Machine& machine, std::filesystem::path path,
+                std::chrono::milliseconds interval = kDefaultInterval);
+    ~BatteryFile();  // flushes
+    BatteryFile(const BatteryFile&) = delete;
+    BatteryFile& operator=(const BatteryFile&) = delete;
+
+    // Loads the file into the machine if it exists; returns whether it did.
+    bool load();
+    // Call often from the emulator thread: queues a write when due and the RAM changed.
+    void tick(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+    // Queues a write of the current RAM if it changed and waits until it is on disk.
+    void flush();
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    void queue_if_changed();
+    void writer_loop(std::stop_token stop);
+
+    Machine& machine_;
+    std::filesystem::path path_;
+    std::chrono::milliseconds interval_;
+    std::chrono::steady_clock::time_point next_check_;
+    std::vector<std::uint8_t> last_queued_;
+
+    std::mutex mutex_;
+    std::condition_variable_any wake_;
+    std::condition_variable written_;
+    std::optional<std::vector<std::uint8_t>> pending_;
+    bool writing_ = false;
+    std::jthread writer_;
+};
+
+}  // namespace crl::emu

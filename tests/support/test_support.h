@@ -1,0 +1,51 @@
+// Shared by the tests: where the public test ROMs are, screen comparison, running the CLI.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emu/machine.h"
+#include "image/png.h"
+
+namespace crl::test {
+
+// $CRYSTAL_RL_TESTROMS, else ../shared/testroms beside the source tree; nullopt if absent.
+std::optional<std::filesystem::path> testroms_dir();
+// The built demo ROM; nullopt when the build had no SDCC.
+std::optional<std::filesystem::path> demo_rom_path();
+
+// Skips the calling test (with the reason) when the test ROM is absent.
+#define CRL_REQUIRE_TESTROM(var, relative)                                                 \
+    const auto var##_dir = ::crl::test::testroms_dir();                                    \
+    if (!var##_dir) {                                                                      \
+        GTEST_SKIP() << "public test ROMs not found: set CRYSTAL_RL_TESTROMS or put them " \
+                        "in ../shared/testroms";                                           \
+    }                                                                                      \
+    const std::filesystem::path var = *var##_dir / (relative);                             \
+    if (!std::filesystem::exists(var)) GTEST_SKIP() << "test ROM missing: " << var.string()
+
+std::unique_ptr<emu::Machine> boot(const std::filesystem::path& rom,
+                                   const emu::MachineOptions& options = {});
+image::RgbImage screen_of(const emu::Machine& machine);
+// Pixels whose colour differs.
+int count_different_pixels(const image::RgbImage& a, const image::RgbImage& b);
+// Pixels whose shade differs, each picture's colours ranked by brightness: for references taken
+// with another palette for the four Game Boy shades.
+int count_different_shades(const image::RgbImage& a, const image::RgbImage& b);
+bool is_uniform(const image::RgbImage& image);
+// Saves a picture under build/test-artifacts for a person to look at.
+void save_artifact(const image::RgbImage& image, const std::string& name);
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  // stdout and stderr
+};
+CommandResult run_cli(const std::string& arguments);
+std::filesystem::path temp_dir(const std::string& name);
+
+}  // namespace crl::test
