@@ -47,7 +47,10 @@ class DirectCore {
         core_->reset(core_);
         if (same_settings_) crl_board_stop_audio_output(core_);
     }
-    ~DirectCore() { core_->deinit(core_); }
+    ~DirectCore() {
+        mCoreConfigDeinit(&core_->config);
+        core_->deinit(core_);
+    }
     DirectCore(const DirectCore&) = delete;
     DirectCore& operator=(const DirectCore&) = delete;
 

@@ -14,8 +14,19 @@ test_packages=(googletest libgtest-dev libgmock-dev clang-format python3 python3
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = "test" ]; then wanted+=("${test_packages[@]}"); fi
 
+# Node.js may come from elsewhere (e.g. a nodesource build that bundles npm, which conflicts
+# with Debian's npm package): a working command counts as installed.
+provided_by_command() {
+    case "$1" in
+        nodejs) command -v node >/dev/null ;;
+        npm) command -v npm >/dev/null ;;
+        *) return 1 ;;
+    esac
+}
+
 missing=()
 for pkg in "${wanted[@]}"; do
+    if provided_by_command "$pkg"; then continue; fi
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$pkg")
     fi

@@ -58,7 +58,9 @@ Command add_state_command(CLI::App& app) {
     add_session_options(*command, *options);
     return [options] {
         const auto session = open_session(*options);
-        std::cout << machine_json(*session.machine).dump(2) << '\n';
+        auto json = machine_json(*session.machine);
+        json["game_state"] = session.profile->read(game::MachineMemory(*session.machine)).to_json();
+        std::cout << json.dump(2) << '\n';
         return 0;
     };
 }

@@ -75,6 +75,7 @@ void play_movie(emu::Machine& machine, const emu::Movie& movie, emu::Render rend
 Session open_session(const SessionOptions& options, emu::Render render) {
     Session session;
     const auto rom = load_rom(options.rom);
+    session.profile = game::make_profile(rom, options.profile);
     session.machine = emu::make_machine(rom, machine_options(options));
     if (options.battery) {
         session.battery = std::make_unique<emu::BatteryFile>(*session.machine, *options.battery);

@@ -13,6 +13,7 @@
 #include "emu/battery.h"
 #include "emu/machine.h"
 #include "emu/movie.h"
+#include "game/profile.h"
 
 namespace crl::app {
 
@@ -24,9 +25,11 @@ struct SessionOptions {
     std::uint64_t frames = 120;
     std::string rtc = "emulated";
     std::int64_t rtc_start = emu::kDefaultRtcStart;
+    game::ProfileOptions profile;
 };
 
-// Adds --rom, --state, --inputs, --battery, --frames, --rtc, --rtc-start to a subcommand.
+// Adds --rom, --state, --inputs, --battery, --frames, --rtc, --rtc-start and the profile
+// options (--profile, --variables, --sym) to a subcommand.
 void add_session_options(CLI::App& command, SessionOptions& options);
 
 // The ROM named by --rom, or the embedded demo game.
@@ -35,6 +38,7 @@ emu::MachineOptions machine_options(const SessionOptions& options);
 
 struct Session {
     std::unique_ptr<emu::Machine> machine;
+    std::unique_ptr<game::Profile> profile;
     std::unique_ptr<emu::BatteryFile> battery;  // flushes when the session ends
     std::optional<emu::Movie> movie;
 };

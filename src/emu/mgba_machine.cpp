@@ -32,7 +32,10 @@ void install_quiet_logger() {
 }
 
 struct CoreDeleter {
-    void operator()(mCore* core) const { core->deinit(core); }  // deinit also frees the core
+    void operator()(mCore* core) const {
+        mCoreConfigDeinit(&core->config);  // mCoreInitConfig's tables; deinit leaves them
+        core->deinit(core);                // also frees the core
+    }
 };
 struct VFileCloser {
     void operator()(VFile* file) const { file->close(file); }
@@ -185,7 +188,7 @@ class MgbaMachine final : public Machine {
     }
 
     void load_battery_ram(std::span<const std::uint8_t> ram) override {
-        if (!core_->savedataRestore(core_.get(), ram.data(), ram.size(), false)) {
+        if (!core_->savedataRestore(core_.get(), ram.data(), ram.size(), true)) {
             throw std::runtime_error("the emulator refused " + std::to_string(ram.size()) +
                                      " bytes of battery RAM");
         }
