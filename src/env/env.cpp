@@ -1,0 +1,70 @@
+#include "env/env.h"
+
+namespace crl::env {
+
+Env::Env(std::unique_ptr<emu::Machine> machine, std::unique_ptr<game::Profile> profile,
+         EnvOptions options)
+    : machine_(std::move(machine)),
+      profile_(std::move(profile)),
+      options_(std::move(options)),
+      tracker_(options_.rewards) {
+    if (options_.hold_frames < 1 || options_.hold_frames > options_.frames_per_action) {
+        throw std::invalid_argument("hold frames (" + std::to_string(options_.hold_frames) +
+                                    ") must be from 1 to the frames per action (" +
+                                    std::to_string(options_.frames_per_action) + ")");
+    }
+    state_ = read_state();
+}
+
+game::GameState Env::read_state() const {
+    return profile_->read(game::MachineMemory(*machine_));
+}
+
+const game::GameState& Env::reset(const EpisodeStart& start) {
+    machine_->reset();
+    if (start.state) machine_->load_state(*start.state);
+    inputs_ = emu::Movie();
+    if (start.movie) {
+        for (const auto& segment : start.movie->segments()) {
+            for (auto frames = segment.frames; frames > 0;) {
+                const auto chunk = std::min<std::uint64_t>(frames, 1 << 20);
+                machine_->run_frames(static_cast<int>(chunk), segment.buttons, render_);
+                frames -= chunk;
+            }
+            inputs_.append(segment.buttons, segment.frames);
+        }
+    }
+    episode_steps_ = 0;
+    state_ = read_state();
+    tracker_.reset(state_);
+    return state_;
+}
+
+void Env::restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs) {
+    machine_->load_state(machine_state);
+    inputs_ = std::move(inputs);
+    state_ = read_state();
+    tracker_.reset(state_);
+}
+
+StepResult Env::step(Action action) {
+    const auto buttons = to_buttons(action);
+    const int rest = options_.frames_per_action - options_.hold_frames;
+    machine_->run_frames(options_.hold_frames, buttons, rest > 0 ? emu::Render::kNone : render_);
+    inputs_.append(buttons, static_cast<std::uint64_t>(options_.hold_frames));
+    if (rest > 0) {
+        machine_->run_frames(rest, emu::button::kNone, render_);
+        inputs_.append(emu::button::kNone, static_cast<std::uint64_t>(rest));
+    }
+    ++episode_steps_;
+
+    StepResult result;
+    result.state = read_state();
+    result.breakdown = tracker_.update(state_, result.state);
+    result.reward = result.breakdown.total;
+    result.done = options_.max_steps > 0 && episode_steps_ >= options_.max_steps;
+    state_ = result.state;
+    return result;
+}
+
+}  // namespace crl::env

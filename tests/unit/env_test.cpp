@@ -1,0 +1,200 @@
+// Rewards, actions and the environment's step timing.
+#include <gtest/gtest.h>
+
+#include "demo_rom.h"
+#include "env/env.h"
+#include "env/vector_env.h"
+#include "support/test_support.h"
+
+namespace crl::test {
+namespace {
+
+using env::RewardConfig;
+using env::RewardTracker;
+
+game::GameState at(int map, int x, int y) {
+    game::GameState state;
+    state.screen = game::Screen::kOverworld;
+    state.map_id = map;
+    state.x = x;
+    state.y = y;
+    state.party.push_back({1, "A", 5, 20, 20, 0, {}});
+    return state;
+}
+
+double part(const env::RewardBreakdown& reward, const std::string& name) {
+    for (const auto& [key, value] : reward.parts) {
+        if (key == name) return value;
+    }
+    return 0;
+}
+
+TEST(ActionTest, ParsesTolerantly) {
+    EXPECT_EQ(env::action_from_text("a"), env::Action::kA);
+    EXPECT_EQ(env::action_from_text("  \"Up\" "), env::Action::kUp);
+    EXPECT_EQ(env::action_from_text("START."), env::Action::kStart);
+    EXPECT_EQ(env::action_from_text("wait"), env::Action::kNoop);
+    EXPECT_FALSE(env::action_from_text("jump"));
+    for (const auto action : env::kAllActions)
+        EXPECT_EQ(env::action_from_text(env::to_string(action)), action);
+}
+
+TEST(RewardTest, DefaultsAreTheShippedFile) {
+    const auto config = RewardConfig::defaults();
+    EXPECT_DOUBLE_EQ(config.badge, 5.0);
+    EXPECT_EQ(config.stuck_after_visits, 40);
+    EXPECT_EQ(RewardConfig::parse(config.to_json().dump(), "x").to_json(), config.to_json());
+}
+
+TEST(RewardTest, BadRewardFilesNameTheKey) {
+    EXPECT_THROW(RewardConfig::parse("{\"badges\": 1}", "'r.json'"), std::runtime_error);
+    try {
+        (void)RewardConfig::parse("{\"new_map\": \"lots\"}", "'r.json'");
+        ADD_FAILURE();
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("'r.json': 'new_map' must be a number"),
+                  std::string::npos);
+    }
+}
+
+TEST(RewardTest, EachComponentIsRewardedOnceAndReported) {
+    RewardConfig config;
+    RewardTracker tracker(config);
+    auto before = at(0, 1, 1);
+    tracker.reset(before);
+
+    auto after = at(0, 2, 1);
+    auto reward = tracker.update(before, after);
+    EXPECT_DOUBLE_EQ(part(reward, "new_tile"), config.new_tile);
+    EXPECT_DOUBLE_EQ(part(reward, "new_map"), 0);
+    EXPECT_DOUBLE_EQ(part(reward, "step_cost"), config.step_cost);
+    EXPECT_DOUBLE_EQ(reward.total, config.new_tile + config.step_cost);
+
+    before = after;
+    after = at(1, 0, 0);
+    after.badges = 2;
+    after.badge_bits = 0b101;
+    after.money = 300;
+    before.money = 100;
+    after.party[0].level = 7;
+    after.pokedex_caught = 1;
+    after.pokedex_seen = 3;
+    after.event_flags = 10;
+    reward = tracker.update(before, after);
+    EXPECT_DOUBLE_EQ(part(reward, "new_map"), config.new_map);
+    EXPECT_DOUBLE_EQ(part(reward, "badges"), 2 * config.badge) << "the count, not the bit mask (5)";
+    EXPECT_DOUBLE_EQ(part(reward, "level_gain"), 2 * config.level_gain);
+    EXPECT_DOUBLE_EQ(part(reward, "pokedex_caught"), config.pokedex_caught);
+    EXPECT_DOUBLE_EQ(part(reward, "pokedex_seen"), 3 * config.pokedex_seen);
+    EXPECT_DOUBLE_EQ(part(reward, "event_flags"), 10 * config.event_flag);
+    EXPECT_DOUBLE_EQ(part(reward, "money"), 200 * config.money_per_unit);
+
+    // The same achievements again earn nothing; going back to a known tile neither.
+    reward = tracker.update(after, after);
+    EXPECT_DOUBLE_EQ(reward.total, config.step_cost);
+}
+
+TEST(RewardTest, MoneyIsCappedAndLossesCount) {
+    RewardTracker tracker;
+    auto before = at(0, 0, 0);
+    tracker.reset(before);
+    auto after = before;
+    after.money = 1'000'000;
+    EXPECT_DOUBLE_EQ(part(tracker.update(before, after), "money"), tracker.config().money_cap);
+    EXPECT_DOUBLE_EQ(part(tracker.update(after, before), "money"), -tracker.config().money_cap);
+}
+
+TEST(RewardTest, HealingCountsButLevellingUpDoesNot) {
+    RewardTracker tracker;
+    auto hurt = at(0, 0, 0);
+    hurt.party[0].hp = 10;
+    tracker.reset(hurt);
+    auto healed = hurt;
+    healed.party[0].hp = 20;
+    EXPECT_DOUBLE_EQ(part(tracker.update(hurt, healed), "healing"),
+                     tracker.config().healing * 10 / 20);
+    auto levelled = hurt;
+    levelled.party[0].level = 6;
+    levelled.party[0].hp = 15;
+    EXPECT_DOUBLE_EQ(part(tracker.update(hurt, levelled), "healing"), 0);
+}
+
+TEST(RewardTest, StandingStillTooLongIsPenalised) {
+    RewardConfig config;
+    config.stuck_after_visits = 3;
+    RewardTracker tracker(config);
+    const auto here = at(0, 0, 0);
+    tracker.reset(here);                                             // visit 1
+    EXPECT_DOUBLE_EQ(part(tracker.update(here, here), "stuck"), 0);  // 2
+    EXPECT_DOUBLE_EQ(part(tracker.update(here, here), "stuck"), 0);  // 3
+    EXPECT_DOUBLE_EQ(part(tracker.update(here, here), "stuck"), config.stuck_penalty);
+}
+
+class DemoEnvTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (demo_rom_bytes().empty()) GTEST_SKIP() << "no demo game in this build (SDCC missing)";
+    }
+    static std::unique_ptr<env::Env> make(env::EnvOptions options = {}) {
+        const auto rom = emu::Rom::from_bytes(demo_rom_bytes(), "'demo'");
+        return std::make_unique<env::Env>(emu::make_machine(rom), game::make_profile(rom), options);
+    }
+};
+
+TEST_F(DemoEnvTest, AStepIs24FramesWithTheButtonHeldFor8) {
+    auto env = make();
+    env->reset();
+    const auto start = env->machine().frame_count();
+    env->step(env::Action::kStart);
+    EXPECT_EQ(env->machine().frame_count() - start, 24u);
+    ASSERT_EQ(env->inputs().segments().size(), 2u);
+    EXPECT_EQ(env->inputs().segments()[0], (emu::MovieSegment{8, emu::button::kStart}));
+    EXPECT_EQ(env->inputs().segments()[1], (emu::MovieSegment{16, emu::button::kNone}));
+}
+
+TEST_F(DemoEnvTest, RewardsAreComputedOnTheStateAfterTheAction) {
+    auto env = make();
+    env->reset(env::EpisodeStart{std::nullopt, emu::Movie::parse("60 -\n5 START\n30 -\n")});
+    EXPECT_EQ(env->state().screen, game::Screen::kOverworld);
+    const auto result = env->step(env::Action::kRight);  // (4,3) -> (5,3): a new tile
+    EXPECT_EQ(result.state.x, 5);
+    EXPECT_DOUBLE_EQ(part(result.breakdown, "new_tile"), env->options().rewards.new_tile);
+    EXPECT_EQ(result.breakdown.to_json()["new_tile"], env->options().rewards.new_tile);
+}
+
+TEST_F(DemoEnvTest, EpisodeEndsAfterMaxSteps) {
+    env::EnvOptions options;
+    options.max_steps = 3;
+    auto env = make(options);
+    env->reset();
+    EXPECT_FALSE(env->step(env::Action::kNoop).done);
+    EXPECT_FALSE(env->step(env::Action::kNoop).done);
+    EXPECT_TRUE(env->step(env::Action::kNoop).done);
+}
+
+TEST_F(DemoEnvTest, VectorEnvMatchesSteppingOneByOne) {
+    std::vector<std::unique_ptr<env::Env>> envs;
+    for (int i = 0; i < 3; ++i)
+        envs.push_back(make());
+    env::VectorEnv vector(std::move(envs));
+    auto single = make();
+    single->reset();
+    for (std::size_t i = 0; i < vector.size(); ++i)
+        vector.at(i).reset();
+    const std::vector<env::Action> script = {
+        env::Action::kNoop,  env::Action::kNoop, env::Action::kNoop,
+        env::Action::kStart, env::Action::kNoop, env::Action::kNoop,
+        env::Action::kRight, env::Action::kDown, env::Action::kDown};
+    std::vector<env::StepResult> results;
+    for (const auto action : script) {
+        results = vector.step({action, action, env::Action::kNoop});
+        single->step(action);
+    }
+    EXPECT_EQ(results[0].state.to_json(), single->state().to_json());
+    EXPECT_EQ(results[1].state.to_json(), single->state().to_json());
+    EXPECT_NE(results[2].state.to_json(), single->state().to_json());
+    EXPECT_THROW(vector.step({env::Action::kA}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace crl::test
