@@ -41,8 +41,10 @@ class Agent {
     virtual ~Agent() = default;
     virtual std::string name() const = 0;
     virtual Decision decide(const Observation& observation) = 0;
-    // Agent-specific counters for the stats panel (LLM calls, errors, ...).
+    // Agent-specific counters for the stats panel (llm_calls, llm_errors, llm_avg_time, ...).
     virtual nlohmann::json stats() const { return nlohmann::json::object(); }
+    // Whether decide() looks at Observation::screen_rgb (copying it costs time otherwise).
+    virtual bool wants_screen() const { return false; }
 };
 
 }  // namespace crl::agent

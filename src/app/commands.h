@@ -12,5 +12,6 @@ using Command = std::function<int()>;
 Command add_state_command(CLI::App& app);
 Command add_screenshot_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
+Command add_run_command(CLI::App& app);
 
 }  // namespace crl::app

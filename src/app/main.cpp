@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     auto add = [&](crl::app::Command command) {
         commands[app.get_subcommands({}).back()] = std::move(command);
     };
+    add(crl::app::add_run_command(app));
     add(crl::app::add_state_command(app));
     add(crl::app::add_screenshot_command(app));
     add(crl::app::add_bench_command(app));

@@ -27,6 +27,19 @@ void add_session_options(CLI::App& command, SessionOptions& options) {
         ->capture_default_str();
     command.add_option("--rtc-start", options.rtc_start, "Unix time the emulated clock starts at")
         ->capture_default_str();
+    command
+        .add_option("--profile", options.profile.name,
+                    "how to read the game's memory: auto (by ROM header), demo, generic")
+        ->check(CLI::IsMember({"auto", "demo", "generic"}))
+        ->capture_default_str();
+    command
+        .add_option("--variables", options.profile.variables,
+                    "variables file (JSON) for the generic profile: docs/game-profiles.md")
+        ->check(CLI::ExistingFile);
+    command
+        .add_option("--sym", options.profile.symbols,
+                    "symbol file ('BB:AAAA name' lines) to resolve \"symbol\" entries")
+        ->check(CLI::ExistingFile);
 }
 
 emu::Rom load_rom(const std::optional<std::filesystem::path>& rom) {

@@ -9,8 +9,7 @@ BatteryFile::BatteryFile(Machine& machine, std::filesystem::path path,
     : machine_(machine),
       path_(std::move(path)),
       interval_(interval),
-      next_check_(std::chrono::steady_clock::now() + interval),
-      writer_([this](std::stop_token stop) { writer_loop(stop); }) {}
+      next_check_(std::chrono::steady_clock::now() + interval) {}
 
 BatteryFile::~BatteryFile() {
     try {
@@ -18,15 +17,12 @@ BatteryFile::~BatteryFile() {
     } catch (const std::exception& error) {
         spdlog::error("battery save '{}' not written at exit: {}", path_.string(), error.what());
     }
-    writer_.request_stop();
-    wake_.notify_all();
 }
 
 bool BatteryFile::load() {
     std::error_code ec;
     if (!std::filesystem::exists(path_, ec)) return false;
-    const auto ram = read_file_bytes(path_, "battery save");
-    machine_.load_battery_ram(ram);
+    machine_.load_battery_ram(storage::read_file_bytes(path_, "battery save"));
     last_queued_ = machine_.battery_ram();
     return true;
 }
@@ -41,37 +37,12 @@ void BatteryFile::queue_if_changed() {
     auto ram = machine_.battery_ram();
     if (ram.empty() || ram == last_queued_) return;
     last_queued_ = ram;
-    {
-        std::lock_guard lock(mutex_);
-        pending_ = std::move(ram);  // a newer image replaces one not yet written
-    }
-    wake_.notify_all();
+    writer_.write(path_, std::move(ram));
 }
 
 void BatteryFile::flush() {
     queue_if_changed();
-    std::unique_lock lock(mutex_);
-    written_.wait(lock, [this] { return !pending_ && !writing_; });
-}
-
-void BatteryFile::writer_loop(std::stop_token stop) {
-    std::unique_lock lock(mutex_);
-    while (true) {
-        wake_.wait(lock, stop, [this] { return pending_.has_value(); });
-        if (!pending_) return;  // stopping with nothing left to write
-        auto bytes = std::move(*pending_);
-        pending_.reset();
-        writing_ = true;
-        lock.unlock();
-        try {
-            write_file_atomically(path_, bytes);
-        } catch (const std::exception& error) {
-            spdlog::error("battery save: {}", error.what());
-        }
-        lock.lock();
-        writing_ = false;
-        written_.notify_all();
-    }
+    writer_.flush();
 }
 
 }  // namespace crl::emu

@@ -5,14 +5,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <optional>
-#include <thread>
 #include <vector>
 
 #include "emu/machine.h"
+#include "storage/files.h"
 
 namespace crl::emu {
 
@@ -36,20 +33,13 @@ class BatteryFile {
 
   private:
     void queue_if_changed();
-    void writer_loop(std::stop_token stop);
 
     Machine& machine_;
     std::filesystem::path path_;
     std::chrono::milliseconds interval_;
     std::chrono::steady_clock::time_point next_check_;
     std::vector<std::uint8_t> last_queued_;
-
-    std::mutex mutex_;
-    std::condition_variable_any wake_;
-    std::condition_variable written_;
-    std::optional<std::vector<std::uint8_t>> pending_;
-    bool writing_ = false;
-    std::jthread writer_;
+    storage::AsyncFileWriter writer_;
 };
 
 }  // namespace crl::emu

@@ -1,5 +1,7 @@
 #include "game/memory.h"
 
+#include "storage/files.h"
+
 namespace crl::game {
 
 MemoryImage::MemoryImage() : wram_(0x8000, 0), hram_(0x7F, 0), cart_ram_(0x2000 * 16, 0xFF) {}
@@ -7,8 +9,8 @@ MemoryImage::MemoryImage() : wram_(0x8000, 0), hram_(0x7F, 0), cart_ram_(0x2000 
 MemoryImage MemoryImage::from_files(const std::filesystem::path& wram,
                                     const std::filesystem::path& hram) {
     MemoryImage image;
-    image.wram_ = emu::read_file_bytes(wram, "WRAM image");
-    image.hram_ = emu::read_file_bytes(hram, "HRAM image");
+    image.wram_ = storage::read_file_bytes(wram, "WRAM image");
+    image.hram_ = storage::read_file_bytes(hram, "HRAM image");
     if (image.wram_.size() != 0x8000 || image.hram_.size() != 0x7F) {
         throw std::runtime_error("memory image '" + wram.string() +
                                  "': expected 32768 bytes of WRAM and 127 of HRAM, got " +

@@ -110,3 +110,39 @@ TEST(CliTest, BenchReportsFramesPerSecondAsJson) {
 
 }  // namespace
 }  // namespace crl::test
+
+namespace crl::test {
+namespace {
+
+TEST(CliTest, StatePrintsTheGameStateOfAVariablesFileWithSymbols) {
+    const auto dir = temp_dir("cli");
+    {
+        std::ofstream(dir / "demo.sym") << "00:c106 wPlayerX\n00:c10a wMoney\n";
+        std::ofstream(dir / "vars.json") << R"({"variables": {
+            "player_x": {"symbol": "wPlayerX", "type": "u8"},
+            "money": {"symbol": "wMoney", "type": "bcd", "size": 3},
+            "mode": {"address": "0xC101", "type": "u8"}}})";
+        std::ofstream(dir / "start.movie") << "60 -\n5 START\n30 -\n8 RIGHT\n10 -\n";
+    }
+    const auto result =
+        run_cli("state --profile generic --variables " + (dir / "vars.json").string() + " --sym " +
+                (dir / "demo.sym").string() + " --inputs " + (dir / "start.movie").string() +
+                " --frames 0");
+    if (result.out.find("no embedded demo game") != std::string::npos)
+        GTEST_SKIP() << "no demo game";
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+    const auto state = nlohmann::json::parse(result.out)["game_state"];
+    EXPECT_EQ(state["profile"], "generic");
+    EXPECT_EQ(state["PLAYER_X"], 5);
+    EXPECT_EQ(state["MONEY"], 100);
+    EXPECT_EQ(state["variables"]["mode"], 1);
+
+    const auto bad = run_cli("state --profile generic --variables " + (dir / "vars.json").string());
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.out.find("entry 'money': names symbol 'wMoney' but no symbol file was given"),
+              std::string::npos)
+        << bad.out;
+}
+
+}  // namespace
+}  // namespace crl::test

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "emu/battery.h"
+#include "storage/files.h"
 #include "support/test_support.h"
 
 namespace crl::test {
@@ -196,7 +197,7 @@ TEST(BatteryTest, ChangedRamIsWrittenOnceTheIntervalPasses) {
     }
     ASSERT_TRUE(std::filesystem::exists(sav));
     battery.flush();
-    EXPECT_EQ(emu::read_file_bytes(sav, "battery"), ram);
+    EXPECT_EQ(storage::read_file_bytes(sav, "battery"), ram);
 }
 
 }  // namespace

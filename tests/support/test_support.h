@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,27 @@ struct CommandResult {
     std::string out;  // stdout and stderr
 };
 CommandResult run_cli(const std::string& arguments);
+
+// crystal-rl started in the background (stdout and stderr to `log`), killed if still running
+// when it goes out of scope.
+class ChildProcess {
+  public:
+    ChildProcess(const std::vector<std::string>& arguments, const std::filesystem::path& log);
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    void signal(int signal_number) const;
+    // The exit code, or -signal if it was killed; nullopt if it is still running after `seconds`.
+    std::optional<int> wait(double seconds);
+    int pid() const { return pid_; }
+
+  private:
+    int pid_ = -1;
+    bool reaped_ = false;
+};
+
+// Polls `condition` every 20 ms for up to `seconds`.
+bool wait_until(const std::function<bool()>& condition, double seconds);
 std::filesystem::path temp_dir(const std::string& name);
 
 }  // namespace crl::test

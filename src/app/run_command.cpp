@@ -1,0 +1,260 @@
+// crystal-rl run: an agent plays, everything is counted and kept in a run directory, and (with
+// the monitor) people watch in a browser.
+#include <pthread.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "agent/simple_agents.h"
+#include "app/commands.h"
+#include "app/session.h"
+#include "storage/files.h"
+#include "trainer/trainer.h"
+
+namespace crl::app {
+namespace {
+
+struct RunOptions {
+    SessionOptions session;
+    std::string agent = "explorer";
+    std::uint64_t max_actions = 0;
+    int frames_per_action = 24;
+    int hold_frames = 8;
+    double speed = 0;
+    std::optional<std::filesystem::path> run_dir;
+    std::optional<std::filesystem::path> resume;
+    std::optional<std::filesystem::path> rewards;
+    std::uint64_t checkpoint_every = 1000;
+    std::uint32_t seed = 1;
+    bool quiet = false;
+};
+
+// SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked elsewhere),
+// so no signal handler and no global flag are needed.
+class SignalWatcher {
+  public:
+    explicit SignalWatcher(std::function<void(int)> on_signal)
+        : thread_([on_signal = std::move(on_signal)](std::stop_token stop) {
+              sigset_t signals;
+              sigemptyset(&signals);
+              sigaddset(&signals, SIGINT);
+              sigaddset(&signals, SIGTERM);
+              const timespec tick{0, 100'000'000};
+              while (!stop.stop_requested()) {
+                  const int signal = sigtimedwait(&signals, nullptr, &tick);
+                  if (signal > 0) on_signal(signal);
+              }
+          }) {}
+
+    // Call first thing in main's thread, before any other thread starts.
+    static void block_in_this_thread() {
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    }
+
+  private:
+    std::jthread thread_;
+};
+
+trainer::AgentFactory agent_factory(std::uint32_t seed) {
+    return [seed](const std::string& name) -> std::unique_ptr<agent::Agent> {
+        if (name == "explorer") return std::make_unique<agent::ExplorerAgent>(seed);
+        if (name == "random") return std::make_unique<agent::RandomAgent>(seed);
+        if (name == "human") return std::make_unique<agent::HumanAgent>();
+        throw std::runtime_error("unknown agent '" + name +
+                                 "' (use explorer, random, human, llm or replay)");
+    };
+}
+
+nlohmann::json config_json(const RunOptions& options, const emu::Rom& rom) {
+    const auto& session = options.session;
+    auto optional_path = [](const std::optional<std::filesystem::path>& path) -> nlohmann::json {
+        return path ? nlohmann::json(std::filesystem::absolute(*path).string())
+                    : nlohmann::json(nullptr);
+    };
+    return {
+        {"rom", session.rom ? nlohmann::json(std::filesystem::absolute(*session.rom).string())
+                            : "embedded demo game"},
+        {"rom_title", rom.header().title},
+        {"rom_sha1", rom.header().sha1},
+        {"start_state", session.state ? nlohmann::json("start.state") : nlohmann::json(nullptr)},
+        {"start_inputs", optional_path(session.inputs)},
+        {"rtc", session.rtc},
+        {"rtc_start", session.rtc_start},
+        {"profile", session.profile.name},
+        {"variables", optional_path(session.profile.variables)},
+        {"sym", optional_path(session.profile.symbols)},
+        {"agent", options.agent},
+        {"frames_per_action", options.frames_per_action},
+        {"hold_frames", options.hold_frames},
+        {"rewards", optional_path(options.rewards)},
+        {"seed", options.seed},
+        {"checkpoint_every", options.checkpoint_every},
+        {"replay", "crystal-rl state" + std::string(session.rom ? " --rom ROM" : "") +
+                       (session.state ? " --state RUN/start.state" : "") +
+                       " --inputs RUN/inputs.movie --frames 0"}};
+}
+
+// Takes the stored settings of a run being resumed, unless the command line gives them again.
+void apply_config(RunOptions& options, const nlohmann::json& config, const CLI::App& command) {
+    auto given = [&](const char* flag) { return command.get_option(flag)->count() > 0; };
+    auto& session = options.session;
+    if (!given("--rom") && config["rom"] != "embedded demo game")
+        session.rom = config["rom"].get<std::string>();
+    if (!given("--rtc")) session.rtc = config.value("rtc", session.rtc);
+    if (!given("--rtc-start")) session.rtc_start = config.value("rtc_start", session.rtc_start);
+    if (!given("--profile")) session.profile.name = config.value("profile", session.profile.name);
+    if (!given("--variables") && config["variables"].is_string())
+        session.profile.variables = config["variables"].get<std::string>();
+    if (!given("--sym") && config["sym"].is_string())
+        session.profile.symbols = config["sym"].get<std::string>();
+    if (!given("--agent")) options.agent = config.value("agent", options.agent);
+    if (!given("--frames-per-action"))
+        options.frames_per_action = config.value("frames_per_action", 24);
+    if (!given("--hold-frames")) options.hold_frames = config.value("hold_frames", 8);
+    if (!given("--rewards") && config["rewards"].is_string())
+        options.rewards = config["rewards"].get<std::string>();
+    if (!given("--seed")) options.seed = config.value("seed", options.seed);
+    if (!given("--checkpoint-every"))
+        options.checkpoint_every = config.value("checkpoint_every", options.checkpoint_every);
+}
+
+void set_up_logging(const trainer::RunDirectory& run) {
+    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(run.log().string());
+    auto logger = std::make_shared<spdlog::logger>("crystal-rl", file);
+    logger->set_level(spdlog::level::info);
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+}
+
+int run(RunOptions& options, const CLI::App& command) {
+    SignalWatcher::block_in_this_thread();
+    std::optional<trainer::RunDirectory> run_dir;
+    trainer::ResumePoint resume;
+    nlohmann::json checkpoint;
+    if (options.resume) {
+        run_dir = trainer::RunDirectory::open(*options.resume);
+        apply_config(options, run_dir->read_config(), command);
+        checkpoint = nlohmann::json::parse(
+            storage::read_file_bytes(run_dir->checkpoint_info(), "checkpoint"));
+        const auto& stats = checkpoint["stats"];
+        resume.total_actions = checkpoint["step"].get<std::uint64_t>();
+        resume.total_reward = stats.value("total_reward", 0.0);
+        resume.episode = stats.value("episode", std::uint64_t{1});
+    } else {
+        run_dir = trainer::RunDirectory::create(options.run_dir);
+    }
+    set_up_logging(*run_dir);
+    if (options.agent == "replay" && !options.session.inputs && !options.resume) {
+        throw std::runtime_error(
+            "--agent replay plays the movie given with --inputs: add --inputs MOVIE");
+    }
+
+    const auto rom = load_rom(options.session.rom);
+    env::EnvOptions env_options;
+    env_options.frames_per_action = options.frames_per_action;
+    env_options.hold_frames = options.hold_frames;
+    if (options.rewards) env_options.rewards = env::RewardConfig::load(*options.rewards);
+    env::Env env(emu::make_machine(rom, machine_options(options.session)),
+                 game::make_profile(rom, options.session.profile), env_options);
+
+    if (options.resume) {
+        const auto state = storage::read_file_bytes(
+            run_dir->root / checkpoint["state"].get<std::string>(), "checkpoint state");
+        auto movie = emu::Movie::load(run_dir->inputs());
+        emu::Movie kept;  // the inputs up to the checkpoint; later ones were lost with the process
+        auto frames_left = checkpoint["movie_frames"].get<std::uint64_t>();
+        for (const auto& segment : movie.segments()) {
+            const auto frames = std::min(segment.frames, frames_left);
+            kept.append(segment.buttons, frames);
+            frames_left -= frames;
+        }
+        env.restore(state, std::move(kept));
+    } else {
+        storage::write_file_atomically(run_dir->config(), config_json(options, rom).dump(2));
+        env::EpisodeStart start;
+        if (options.session.state) {
+            start.state = storage::read_file_bytes(*options.session.state, "state");
+            storage::write_file_atomically(run_dir->start_state(), *start.state);
+        }
+        if (options.session.inputs) start.movie = emu::Movie::load(*options.session.inputs);
+        env.reset(start);
+    }
+
+    trainer::TrainerOptions trainer_options;
+    trainer_options.agent = options.agent == "replay" ? "explorer" : options.agent;
+    trainer_options.stop_after_start_movie = options.agent == "replay";
+    trainer_options.max_actions = options.max_actions;
+    trainer_options.speed = options.speed;
+    trainer_options.checkpoint_every = options.checkpoint_every;
+    trainer_options.status_line = !options.quiet && ::isatty(STDERR_FILENO);
+    trainer::Trainer trainer(env, *run_dir, agent_factory(options.seed), trainer_options, resume);
+
+    spdlog::info("run {} started: {} on '{}'", run_dir->root.string(), options.agent,
+                 rom.header().title);
+    if (!options.quiet) std::cerr << "crystal-rl: run directory " << run_dir->root.string() << '\n';
+    SignalWatcher signals([&](int signal) {
+        spdlog::info("signal {}: stopping", signal);
+        trainer.post(trainer::command::Stop{});
+    });
+    trainer.run();
+    spdlog::info("run stopped cleanly");
+    return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+    auto options = std::make_shared<RunOptions>();
+    auto* command =
+        app.add_subcommand("run", "Let an agent play, logging every decision to a run directory");
+    add_session_options(*command, options->session);
+    command->get_option("--frames")->description("(ignored by run)");
+    command
+        ->add_option("--agent", options->agent,
+                     "who plays: explorer (novelty-seeking), random, human (dashboard buttons), "
+                     "replay (only the --inputs movie)")
+        ->check(CLI::IsMember({"explorer", "random", "human", "replay"}))
+        ->capture_default_str();
+    command
+        ->add_option("--max-actions", options->max_actions,
+                     "stop after this many actions (0: never)")
+        ->capture_default_str();
+    command->add_option("--frames-per-action", options->frames_per_action, "frames in one step")
+        ->check(CLI::Range(1, 600))
+        ->capture_default_str();
+    command
+        ->add_option("--hold-frames", options->hold_frames, "frames the button is held in a step")
+        ->check(CLI::Range(1, 600))
+        ->capture_default_str();
+    command
+        ->add_option("--speed", options->speed,
+                     "0 unthrottled (training), 1 real time (watching), 2 double ...")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+    command->add_option("--run-dir", options->run_dir,
+                        "where to keep this run (default runs/DATE-TIME)");
+    command
+        ->add_option("--resume", options->resume,
+                     "continue the run in this directory from its last checkpoint")
+        ->excludes("--run-dir");
+    command
+        ->add_option("--checkpoint-every", options->checkpoint_every, "actions between checkpoints")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}))
+        ->capture_default_str();
+    command->add_option("--rewards", options->rewards, "reward weights (JSON, docs/rewards.md)")
+        ->check(CLI::ExistingFile);
+    command->add_option("--seed", options->seed, "seed of the agents' randomness")
+        ->capture_default_str();
+    command->add_flag("--quiet", options->quiet, "no live status line on the terminal");
+    return [options, command] { return run(*options, *command); };
+}
+
+}  // namespace crl::app
