@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "agent/llm_agent.h"
 #include "agent/simple_agents.h"
 #include "app/commands.h"
 #include "app/session.h"
@@ -31,6 +32,7 @@ struct RunOptions {
     std::uint64_t checkpoint_every = 1000;
     std::uint32_t seed = 1;
     bool quiet = false;
+    agent::LlmOptions llm;
 };
 
 // SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked elsewhere),
@@ -63,9 +65,12 @@ class SignalWatcher {
     std::jthread thread_;
 };
 
-trainer::AgentFactory agent_factory(std::uint32_t seed) {
-    return [seed](const std::string& name) -> std::unique_ptr<agent::Agent> {
+trainer::AgentFactory agent_factory(std::uint32_t seed, const agent::LlmOptions& llm) {
+    return [seed, llm](const std::string& name) -> std::unique_ptr<agent::Agent> {
         if (name == "explorer") return std::make_unique<agent::ExplorerAgent>(seed);
+        if (name == "llm")
+            return std::make_unique<agent::LlmAgent>(llm,
+                                                     std::make_unique<agent::ExplorerAgent>(seed));
         if (name == "random") return std::make_unique<agent::RandomAgent>(seed);
         if (name == "human") return std::make_unique<agent::HumanAgent>();
         throw std::runtime_error("unknown agent '" + name +
@@ -195,7 +200,8 @@ int run(RunOptions& options, const CLI::App& command) {
     trainer_options.speed = options.speed;
     trainer_options.checkpoint_every = options.checkpoint_every;
     trainer_options.status_line = !options.quiet && ::isatty(STDERR_FILENO);
-    trainer::Trainer trainer(env, *run_dir, agent_factory(options.seed), trainer_options, resume);
+    trainer::Trainer trainer(env, *run_dir, agent_factory(options.seed, options.llm),
+                             trainer_options, resume);
 
     spdlog::info("run {} started: {} on '{}'", run_dir->root.string(), options.agent,
                  rom.header().title);
@@ -221,7 +227,7 @@ Command add_run_command(CLI::App& app) {
         ->add_option("--agent", options->agent,
                      "who plays: explorer (novelty-seeking), random, human (dashboard buttons), "
                      "replay (only the --inputs movie)")
-        ->check(CLI::IsMember({"explorer", "random", "human", "replay"}))
+        ->check(CLI::IsMember({"explorer", "random", "human", "llm", "replay"}))
         ->capture_default_str();
     command
         ->add_option("--max-actions", options->max_actions,
@@ -254,6 +260,32 @@ Command add_run_command(CLI::App& app) {
     command->add_option("--seed", options->seed, "seed of the agents' randomness")
         ->capture_default_str();
     command->add_flag("--quiet", options->quiet, "no live status line on the terminal");
+    auto& llm = options->llm;
+    command
+        ->add_option("--llm-api", llm.api,
+                     "ollama (/api/chat) or openai (any /v1/chat/completions server)")
+        ->check(CLI::IsMember({"ollama", "openai"}))
+        ->capture_default_str();
+    command->add_option("--llm-url", llm.url, "the LLM server's base URL")->capture_default_str();
+    command->add_option("--llm-model", llm.model, "model name")->capture_default_str();
+    command->add_option("--llm-temperature", llm.temperature, "sampling temperature")
+        ->check(CLI::Range(0.0, 2.0))
+        ->capture_default_str();
+    command
+        ->add_option(
+            "--llm-interval", llm.interval,
+            "ask every N actions (and when the map changes, a battle or a text box starts)")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    command
+        ->add_option("--llm-timeout", llm.timeout_seconds,
+                     "seconds before a request counts as failed")
+        ->check(CLI::Range(0.1, 600.0))
+        ->capture_default_str();
+    command->add_flag("--llm-vision", llm.vision, "send the screen as a PNG (for vision models)");
+    command->add_option("--llm-goal", llm.goal, "the goal written into every prompt")
+        ->capture_default_str();
+    if (const char* key = std::getenv("CRYSTAL_RL_LLM_API_KEY")) llm.api_key = key;
     return [options, command] { return run(*options, *command); };
 }
 
