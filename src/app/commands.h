@@ -13,5 +13,6 @@ Command add_state_command(CLI::App& app);
 Command add_screenshot_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_probe_command(CLI::App& app);
 
 }  // namespace crl::app

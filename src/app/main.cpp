@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     add(crl::app::add_state_command(app));
     add(crl::app::add_screenshot_command(app));
     add(crl::app::add_bench_command(app));
+    add(crl::app::add_probe_command(app));
 
     try {
         app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include "agent/simple_agents.h"
 #include "app/commands.h"
 #include "app/session.h"
+#include "monitor/monitor.h"
 #include "storage/files.h"
 #include "trainer/trainer.h"
 
@@ -33,6 +34,8 @@ struct RunOptions {
     std::uint32_t seed = 1;
     bool quiet = false;
     agent::LlmOptions llm;
+    bool no_web = false;
+    monitor::MonitorOptions web;
 };
 
 // SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked elsewhere),
@@ -203,14 +206,33 @@ int run(RunOptions& options, const CLI::App& command) {
     trainer::Trainer trainer(env, *run_dir, agent_factory(options.seed, options.llm),
                              trainer_options, resume);
 
+    std::unique_ptr<monitor::Monitor> web;
+    if (!options.no_web) {
+        monitor::MonitorHooks hooks;
+        hooks.latest = [&trainer] { return trainer.latest(); };
+        hooks.post = [&trainer](trainer::Command command) { trainer.post(std::move(command)); };
+        hooks.watchers = [&trainer](int viewers) { trainer.set_watchers(viewers); };
+        hooks.decisions = [database = run_dir->decisions()](int limit) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& record : trainer::DecisionLog::read_recent(database, limit)) {
+                list.push_back(record.to_json());
+            }
+            return list;
+        };
+        hooks.agents = trainer.agent_names();
+        web = std::make_unique<monitor::Monitor>(options.web, hooks);
+        web->start();
+    }
     spdlog::info("run {} started: {} on '{}'", run_dir->root.string(), options.agent,
                  rom.header().title);
     if (!options.quiet) std::cerr << "crystal-rl: run directory " << run_dir->root.string() << '\n';
+    if (web) std::cerr << "crystal-rl: dashboard at " << web->url() << std::endl;
     SignalWatcher signals([&](int signal) {
         spdlog::info("signal {}: stopping", signal);
         trainer.post(trainer::command::Stop{});
     });
     trainer.run();
+    if (web) web->stop();
     spdlog::info("run stopped cleanly");
     return 0;
 }
@@ -286,6 +308,23 @@ Command add_run_command(CLI::App& app) {
     command->add_option("--llm-goal", llm.goal, "the goal written into every prompt")
         ->capture_default_str();
     if (const char* key = std::getenv("CRYSTAL_RL_LLM_API_KEY")) llm.api_key = key;
+    auto& web = options->web;
+    command->add_flag("--no-web", options->no_web, "no dashboard and no WebSocket (training only)");
+    command->add_option("--host", web.host, "address the dashboard listens on")
+        ->capture_default_str();
+    command
+        ->add_option("--port", web.port,
+                     "port of the dashboard, WebSocket and API (0: any free port)")
+        ->capture_default_str();
+    command->add_option("--stream-fps", web.stream_fps, "screen updates a second pushed to viewers")
+        ->check(CLI::Range(1.0, 60.0))
+        ->capture_default_str();
+    command->add_option(
+        "--control-token", web.control_token,
+        "viewers must present this to pause, step or steer (required off loopback)");
+    command->add_option("--max-clients", web.max_clients, "viewers at once; more get HTTP 503")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
     return [options, command] { return run(*options, *command); };
 }
 

@@ -94,7 +94,13 @@ agent::Decision Trainer::decide() {
 }
 
 void Trainer::step_once() {
-    env_.set_render(watchers_.load() > 0 ? emu::Render::kLast : emu::Render::kNone);
+    // Draw every step for viewers; otherwise only now and then, for /api/screen.png.
+    constexpr double kUnwatchedRedrawSeconds = 1.0;
+    const double started_step = steady_now();
+    const bool redraw =
+        watchers_.load() > 0 || started_step - last_render_ >= kUnwatchedRedrawSeconds;
+    if (redraw) last_render_ = started_step;
+    env_.set_render(redraw ? emu::Render::kLast : emu::Render::kNone);
     const auto decision = decide();
     const auto result = env_.step(decision.action);
 

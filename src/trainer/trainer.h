@@ -94,6 +94,7 @@ class Trainer {
     double speed_epoch_ = 0;  // when the speed last changed
     std::uint64_t speed_epoch_frames_ = 0;
     double last_publish_ = -1;
+    double last_render_ = -1;
     double last_status_ = 0;
     std::uint64_t last_checkpoint_step_ = 0;
     std::uint64_t previous_checkpoint_step_ = 0;
