@@ -161,8 +161,8 @@ Response route(Monitor::Shared& shared, const Request& request) {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
   public:
-    HttpSession(tcp::socket socket, std::shared_ptr<Monitor::Shared> shared)
-        : stream_(std::move(socket)), shared_(std::move(shared)) {}
+    HttpSession(tcp::socket socket, Monitor::Shared* shared)
+        : stream_(std::move(socket)), shared_(shared) {}
 
     void read() {
         parser_.emplace();
@@ -218,13 +218,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::shared_ptr<Monitor::Shared> shared_;
+    Monitor::Shared* shared_;
 };
 
 }  // namespace
 
-void start_http_session(tcp::socket socket, std::shared_ptr<Monitor::Shared> shared) {
-    std::make_shared<HttpSession>(std::move(socket), std::move(shared))->read();
+void start_http_session(tcp::socket socket, Monitor::Shared* shared) {
+    std::make_shared<HttpSession>(std::move(socket), shared)->read();
 }
 
 }  // namespace crl::monitor

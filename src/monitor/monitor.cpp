@@ -12,12 +12,16 @@ namespace {
 // Timers that read the newest snapshot and hand frames, stats and decisions to every viewer.
 class Broadcaster : public std::enable_shared_from_this<Broadcaster> {
   public:
-    explicit Broadcaster(std::shared_ptr<Monitor::Shared> shared)
-        : shared_(std::move(shared)), screen_timer_(shared_->io), stats_timer_(shared_->io) {}
+    explicit Broadcaster(Monitor::Shared* shared)
+        : shared_(shared), screen_timer_(shared_->io), stats_timer_(shared_->io) {}
 
     void start() {
         screen_tick();
         stats_tick();
+    }
+    void cancel() {
+        screen_timer_.cancel();
+        stats_timer_.cancel();
     }
 
   private:
@@ -30,8 +34,13 @@ class Broadcaster : public std::enable_shared_from_this<Broadcaster> {
             for (const auto& session : shared_->live_sessions())
                 session->offer_frame(frame);
         }
+        // A fixed rate: the next tick is due one period after the last one was, however long
+        // encoding took.
         const double fps = std::clamp(shared_->options.stream_fps, 1.0, 60.0);
-        screen_timer_.expires_after(std::chrono::microseconds(static_cast<long>(1e6 / fps)));
+        const auto period = std::chrono::microseconds(static_cast<long>(1e6 / fps));
+        const auto now = asio::steady_timer::clock_type::now();
+        next_screen_ = next_screen_ + period < now ? now : next_screen_ + period;
+        screen_timer_.expires_at(next_screen_);
         screen_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (!ec) self->screen_tick();
         });
@@ -63,15 +72,16 @@ class Broadcaster : public std::enable_shared_from_this<Broadcaster> {
         });
     }
 
-    std::shared_ptr<Monitor::Shared> shared_;
+    Monitor::Shared* shared_;
     asio::steady_timer screen_timer_;
     asio::steady_timer stats_timer_;
+    asio::steady_timer::time_point next_screen_ = asio::steady_timer::clock_type::now();
     std::uint64_t last_frame_id_ = ~0ull;
     bool last_placeholder_ = false;
     std::uint64_t last_decision_ = 0;
 };
 
-void accept_next(const std::shared_ptr<Monitor::Shared>& shared) {
+void accept_next(Monitor::Shared* shared) {
     shared->acceptor.async_accept(asio::make_strand(shared->io),
                                   [shared](beast::error_code ec, tcp::socket socket) {
                                       if (ec == asio::error::operation_aborted || shared->stopping)
@@ -199,28 +209,39 @@ Monitor::~Monitor() {
 }
 
 void Monitor::start() {
-    accept_next(shared_);
-    std::make_shared<Broadcaster>(shared_)->start();
+    accept_next(shared_.get());
+    auto broadcaster = std::make_shared<Broadcaster>(shared_.get());
+    shared_->cancel_timers = [weak = std::weak_ptr<Broadcaster>(broadcaster)] {
+        if (auto alive = weak.lock()) alive->cancel();
+    };
+    broadcaster->start();
     for (int i = 0; i < std::max(1, shared_->options.threads); ++i) {
-        shared_->threads.emplace_back([shared = shared_] { shared->io.run(); });
+        shared_->threads.emplace_back([shared = shared_.get()] { shared->io.run(); });
     }
 }
 
 void Monitor::stop() {
-    if (shared_->stopping.exchange(true)) return;
-    asio::post(shared_->io, [shared = shared_] {
+    if (shared_->stopping.exchange(true) || shared_->threads.empty()) return;
+    auto* shared = shared_.get();
+    asio::post(shared->io, [shared] {
         beast::error_code ec;
         shared->acceptor.close(ec);
+        if (shared->cancel_timers) shared->cancel_timers();
         for (const auto& session : shared->live_sessions())
             session->close(websocket::close_code::going_away);
     });
-    // Give the close frames a moment, then stop the loop.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    shared_->io.stop();
-    for (auto& thread : shared_->threads) {
+    // A moment for the close handshakes; then whatever is left is cut off.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    asio::post(shared->io, [shared] {
+        for (const auto& session : shared->live_sessions())
+            session->abort();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    shared->io.stop();
+    for (auto& thread : shared->threads) {
         if (thread.joinable()) thread.join();
     }
-    shared_->threads.clear();
+    shared->threads.clear();
 }
 
 unsigned short Monitor::port() const {

@@ -77,6 +77,7 @@ struct Monitor::Shared {
     std::atomic<std::uint64_t> errors_sent{0};
     std::atomic<std::uint64_t> messages_dropped{0};
     std::atomic<bool> stopping{false};
+    std::function<void()> cancel_timers;
 
     std::shared_ptr<const EncodedFrame> current_frame();
     // The newest snapshot's frame, encoded if it is new; the placeholder when no game runs.
@@ -89,7 +90,8 @@ struct Monitor::Shared {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
   public:
-    WsSession(tcp::socket socket, std::shared_ptr<Monitor::Shared> shared);
+    // `shared` outlives every session: the monitor joins its threads before it goes.
+    WsSession(tcp::socket socket, Monitor::Shared* shared);
     void run(http::request<http::string_body> request);
 
     // Any thread: queued on the session's strand.
@@ -97,6 +99,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     void offer_frame(std::shared_ptr<const EncodedFrame> frame);
     void offer_decision(std::shared_ptr<const std::string> message);
     void close(websocket::close_code code);
+    void abort();  // closes the socket at once (when the monitor stops)
     std::uint64_t id() const { return id_; }
 
   private:
@@ -113,7 +116,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     bool allow_message();
 
     websocket::stream<beast::tcp_stream> ws_;
-    std::shared_ptr<Monitor::Shared> shared_;
+    Monitor::Shared* shared_;
     std::uint64_t id_ = 0;
     beast::flat_buffer buffer_;
     std::deque<std::shared_ptr<const std::string>> texts_;
@@ -139,6 +142,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 };
 
 // Serves one HTTP connection; hands WebSocket upgrades to a WsSession.
-void start_http_session(tcp::socket socket, std::shared_ptr<Monitor::Shared> shared);
+void start_http_session(tcp::socket socket, Monitor::Shared* shared);
 
 }  // namespace crl::monitor

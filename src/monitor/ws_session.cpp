@@ -11,8 +11,14 @@ std::optional<env::Action> action_value(const nlohmann::json& value) {
 
 }  // namespace
 
-WsSession::WsSession(tcp::socket socket, std::shared_ptr<Monitor::Shared> shared)
-    : ws_(std::move(socket)), shared_(std::move(shared)), ping_timer_(ws_.get_executor()) {}
+WsSession::WsSession(tcp::socket socket, Monitor::Shared* shared)
+    : ws_(std::move(socket)), shared_(shared), ping_timer_(ws_.get_executor()) {
+    // Bound what the kernel may hold for a viewer that stops reading.
+    constexpr int kSendBufferBytes = 256 * 1024;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(
+        asio::socket_base::send_buffer_size(kSendBufferBytes), ignored);
+}
 
 void WsSession::run(http::request<http::string_body> request) {
     ws_.read_message_max(shared_->options.max_message_bytes);
@@ -292,6 +298,15 @@ void WsSession::keep_alive() {
             }
             self->keep_alive();
         });
+    });
+}
+
+void WsSession::abort() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(self->ws_).socket().close(ignored);
+        self->fail();
     });
 }
 
