@@ -46,7 +46,7 @@ class FakeGame {
             const auto shade = static_cast<std::uint8_t>((seed >> 16) & 0xE0);
             rgb[i] = shade;
             rgb[i + 1] = static_cast<std::uint8_t>(shade ^ 0x40);
-            rgb[i + 2] = static_cast<std::uint8_t>(i / 480);
+            rgb[i + 2] = static_cast<std::uint8_t>(i / 480 % 4 * 64);  // 32 colours in all
         }
         return rgb;
     }
