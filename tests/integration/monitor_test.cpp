@@ -94,6 +94,8 @@ struct Harness {
         hooks.agents = {"explorer", "random"};
         server = std::make_unique<monitor::Monitor>(options, hooks);
         server->start();
+        // Tests that expect game frames must not race the first snapshot (else: the placeholder).
+        if (game) wait_until([this] { return game->published() >= 2; }, 5);
     }
     unsigned short port() const { return server->port(); }
     std::size_t command_count() {
