@@ -24,6 +24,9 @@ deps:
 
 test-deps:
 	@scripts/install-deps.sh test
+	@if [ ! -d tests/e2e/node_modules/playwright-core ]; then \
+		echo "installing playwright-core for the browser test (it drives Debian's chromium)"; \
+		cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error; fi
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null

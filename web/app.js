@@ -113,6 +113,8 @@ function showStats(stats, state) {
     $('queue-size').textContent = stats.queue_size;
     $('emulator-fps').textContent = Math.round(stats.emulator_fps || 0);
     $('agent-name').textContent = `${stats.agent}${stats.paused ? ' (paused)' : ''}`;
+    if (document.activeElement !== $('speed')) $('speed').value = String(stats.speed);
+    if (document.activeElement !== $('agent') && stats.agent) $('agent').value = stats.agent;
     rewardPoints.push(stats.total_reward || 0);
     if (rewardPoints.length > 300) rewardPoints.shift();
     drawRewardChart();

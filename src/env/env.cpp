@@ -50,12 +50,19 @@ void Env::restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs
 StepResult Env::step(Action action) {
     const auto buttons = to_buttons(action);
     const int rest = options_.frames_per_action - options_.hold_frames;
-    machine_->run_frames(options_.hold_frames, buttons, rest > 0 ? emu::Render::kNone : render_);
-    inputs_.append(buttons, static_cast<std::uint64_t>(options_.hold_frames));
-    if (rest > 0) {
-        machine_->run_frames(rest, emu::button::kNone, render_);
-        inputs_.append(emu::button::kNone, static_cast<std::uint64_t>(rest));
+    if (frame_hook_) {
+        for (int frame = 0; frame < options_.frames_per_action; ++frame) {
+            machine_->run_frames(1, frame < options_.hold_frames ? buttons : emu::button::kNone,
+                                 emu::Render::kAll);
+            frame_hook_();
+        }
+    } else {
+        machine_->run_frames(options_.hold_frames, buttons,
+                             rest > 0 ? emu::Render::kNone : render_);
+        if (rest > 0) machine_->run_frames(rest, emu::button::kNone, render_);
     }
+    inputs_.append(buttons, static_cast<std::uint64_t>(options_.hold_frames));
+    if (rest > 0) inputs_.append(emu::button::kNone, static_cast<std::uint64_t>(rest));
     ++episode_steps_;
 
     StepResult result;

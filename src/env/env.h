@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -46,6 +47,9 @@ class Env {
 
     // kNone while nobody watches the screen, kLast when someone does.
     void set_render(emu::Render render) { render_ = render; }
+    // Called after every frame of a step, each frame drawn (a watched, real-time run streams
+    // its frames from here); empty: frames run in batches.
+    void set_frame_hook(std::function<void()> hook) { frame_hook_ = std::move(hook); }
     emu::Render render() const { return render_; }
 
     emu::Machine& machine() { return *machine_; }
@@ -70,6 +74,7 @@ class Env {
     game::GameState state_;
     emu::Movie inputs_;
     emu::Render render_ = emu::Render::kLast;
+    std::function<void()> frame_hook_;
     std::uint64_t episode_steps_ = 0;
 };
 

@@ -74,7 +74,7 @@ void Trainer::run(std::stop_token stop) {
         }
         step_requested_ = false;
         step_once();
-        throttle();
+        if (!streaming_) throttle();
     }
     log_->flush();
     files_.write(run_.final_state(), env_.machine().save_state());
@@ -101,6 +101,16 @@ void Trainer::step_once() {
         watchers_.load() > 0 || started_step - last_render_ >= kUnwatchedRedrawSeconds;
     if (redraw) last_render_ = started_step;
     env_.set_render(redraw ? emu::Render::kLast : emu::Render::kNone);
+    // Watched at a human speed: every frame is drawn and published, and the pace kept per frame.
+    streaming_ = stats_.speed > 0 && watchers_.load() > 0;
+    if (streaming_) {
+        env_.set_frame_hook([this] {
+            publish(false);
+            throttle();
+        });
+    } else {
+        env_.set_frame_hook(nullptr);
+    }
     const auto decision = decide();
     const auto result = env_.step(decision.action);
 

@@ -90,6 +90,7 @@ class Trainer {
     bool paused_ = false;
     bool step_requested_ = false;
     bool stop_requested_ = false;
+    bool streaming_ = false;  // publishing every frame of the current step
     double started_ = 0;      // steady seconds
     double speed_epoch_ = 0;  // when the speed last changed
     std::uint64_t speed_epoch_frames_ = 0;

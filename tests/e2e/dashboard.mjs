@@ -1,0 +1,166 @@
+// The dashboard in a real browser (Debian's chromium via playwright-core, headless) against a
+// real crystal-rl run on the demo game. Exit 0 pass, 1 fail, 77 skipped (with the reason).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SKIP = 77;
+const binary = process.env.CRYSTAL_RL_BINARY;
+const artifacts = process.env.CRYSTAL_RL_ARTIFACTS || 'test-artifacts';
+const chromiumPath = process.env.CRYSTAL_RL_CHROMIUM || '/usr/bin/chromium';
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('SKIP: npm package playwright-core is not installed (make test installs it in tests/e2e)');
+  process.exit(SKIP);
+}
+if (!existsSync(chromiumPath)) {
+  console.log(`SKIP: no browser at ${chromiumPath} (make test installs Debian's chromium)`);
+  process.exit(SKIP);
+}
+if (!binary || !existsSync(binary)) {
+  console.log('FAIL: set CRYSTAL_RL_BINARY to the crystal-rl binary');
+  process.exit(1);
+}
+
+const runRoot = mkdtempSync(join(tmpdir(), 'crystal-rl-e2e-'));
+let runs = 0;
+const children = [];
+
+// Starts `crystal-rl run` and resolves with its dashboard URL once it prints it.
+function startServer(port) {
+  const runDir = join(runRoot, `run${++runs}`);
+  const child = spawn(binary, ['run', '--speed', '1', '--stream-fps', '10', '--quiet', '--port', String(port), '--run-dir', runDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no dashboard URL in 15 s; output:\n${output}`)), 15000);
+    const look = (chunk) => {
+      output += chunk;
+      const match = output.match(/dashboard at (http:\/\/[^\s]+)/);
+      if (match) { clearTimeout(timer); resolve({ child, url: match[1] }); }
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`crystal-rl exited (${code}) before serving:\n${output}`)));
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+const checks = [];
+function check(name, ok, detail = '') {
+  checks.push({ name, ok });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+}
+
+async function waitFor(page, predicate, arg, timeout) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const text = (page, id) => page.textContent(`[data-testid="${id}"]`);
+const number = async (page, id) => Number((await text(page, id)).replace(/[^0-9.-]/g, ''));
+
+// The canvas: how many colours, a hash, and its size (the placeholder is 320x288).
+const canvasInfo = (page) => page.evaluate(() => {
+  const canvas = document.querySelector('[data-testid="screen"]');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const colours = new Set();
+  let hash = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const colour = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    colours.add(colour);
+    hash = (hash * 31 + colour) | 0;
+  }
+  return { width: canvas.width, height: canvas.height, colours: colours.size, hash };
+});
+
+let browser;
+let exitCode = 0;
+try {
+  const { child, url } = await startServer(0);
+  const port = Number(new URL(url).port);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(url);
+
+  const framed = await waitFor(page, () => Number(document.querySelector('[data-testid="frame-id"]').textContent) > 0, null, 5000);
+  check('a frame arrives within 5 s', framed);
+  // The demo's title shows after a moment; give the game screen up to 5 s to be a real picture.
+  let info = await canvasInfo(page);
+  for (let i = 0; i < 25 && (info.width !== 160 || info.colours < 4); ++i) {
+    await page.waitForTimeout(200);
+    info = await canvasInfo(page);
+  }
+  check('the screen is the game, not the placeholder', info.width === 160 && info.height === 144, `${info.width}x${info.height}`);
+  check('the screen is not uniform', info.colours >= 4, `${info.colours} colours`);
+
+  const firstFrame = await number(page, 'frame-id');
+  const firstActions = await number(page, 'total-actions');
+  const firstUptime = await text(page, 'uptime');
+  await page.waitForTimeout(3000);
+  const later = await canvasInfo(page);
+  const laterFrame = await number(page, 'frame-id');
+  check('the screen changes over time', later.hash !== info.hash);
+  check('frame id rises by at least 20 in 3 s', laterFrame - firstFrame >= 20, `${firstFrame} -> ${laterFrame}`);
+  const fps = await number(page, 'fps');
+  check('measured FPS is about the stream rate (10)', fps >= 7 && fps <= 13, `${fps} FPS`);
+  check('total actions rise', (await number(page, 'total-actions')) > firstActions);
+  check('uptime rises', (await text(page, 'uptime')) !== firstUptime);
+  check('game state is filled in', (await text(page, 'map-name')) !== '–' && (await text(page, 'position')).includes('('),
+    `${await text(page, 'map-name')} ${await text(page, 'position')}`);
+  check('connected', (await text(page, 'connection-text')) === 'connected');
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+
+  // Controls: pause stops the actions; resume restarts them.
+  await page.click('[data-testid="pause"]');
+  await waitFor(page, () => document.querySelector('[data-testid="agent-name"]').textContent.includes('paused'), null, 3000);
+  const pausedAt = await number(page, 'total-actions');
+  await page.waitForTimeout(1500);
+  check('pause stops the agent', (await number(page, 'total-actions')) === pausedAt);
+  await page.click('[data-testid="resume"]');
+  check('resume restarts it', await waitFor(page, (n) => Number(document.querySelector('[data-testid="total-actions"]').textContent) > n, pausedAt, 5000));
+
+  // The server goes away: the page says so; it comes back: the page reconnects by itself.
+  await stopServer(child);
+  check('a stopped server shows as disconnected',
+    await waitFor(page, () => document.querySelector('[data-testid="connection-text"]').textContent.includes('disconnected'), null, 5000));
+  const again = await startServer(port);
+  const reconnected = await waitFor(page, () => document.querySelector('[data-testid="connection-text"]').textContent === 'connected', null, 15000);
+  check('it reconnects when the server is back', reconnected);
+  const before = await number(page, 'total-actions');
+  check('and updates again', await waitFor(page, (n) => Number(document.querySelector('[data-testid="total-actions"]').textContent) !== n, before, 5000));
+  await page.screenshot({ path: join(artifacts, 'dashboard-reconnected.png'), fullPage: true });
+  await stopServer(again.child);
+} catch (error) {
+  console.log(`FAIL: ${error.stack || error}`);
+  exitCode = 1;
+} finally {
+  if (browser) await browser.close();
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+}
+const failed = checks.filter((c) => !c.ok).length;
+console.log(`${checks.length - failed} passed, ${failed} failed`);
+process.exit(exitCode || (failed ? 1 : 0));
