@@ -13,6 +13,7 @@ BUILD_DIR ?= build
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo
 endif
 BIN := $(BUILD_DIR)/crystal-rl
+ROM ?=
 RUN_ARGS ?=
 
 .PHONY: all deps test-deps build test bench run format check-format clean
@@ -37,9 +38,11 @@ test: test-deps build
 
 bench: build
 	$(BUILD_DIR)/crystal-rl-bench
+	$(BUILD_DIR)/crystal-rl-env-bench
+	$(BUILD_DIR)/crystal-rl-monitor-bench
 
 run: build
-	$(BIN) run --speed 1 $(RUN_ARGS)
+	$(BIN) run --speed 1 $(if $(ROM),--rom $(ROM)) $(RUN_ARGS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'src/*.c' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')

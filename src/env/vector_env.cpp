@@ -1,12 +1,31 @@
 #include "env/vector_env.h"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace crl::env {
+namespace {
+
+// Steps take about a millisecond, so a partner is usually ready within one: spinning that long
+// keeps the hand-over at microseconds; a longer wait sleeps on a futex instead of burning a core.
+constexpr auto kSpinFor = std::chrono::microseconds(2000);
+
+template <class T>
+void wait_while_equal(const std::atomic<T>& value, T old) {
+    const auto until = std::chrono::steady_clock::now() + kSpinFor;
+    for (int i = 0;; ++i) {
+        if (value.load(std::memory_order_acquire) != old) return;
+        if ((i & 255) == 255 && std::chrono::steady_clock::now() > until) break;
+    }
+    while (value.load(std::memory_order_acquire) == old)
+        value.wait(old, std::memory_order_acquire);
+}
+
+}  // namespace
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs)
     : envs_(std::move(envs)), actions_(envs_.size()), results_(envs_.size()) {
-    for (std::size_t i = 0; i < envs_.size(); ++i) {
+    for (std::size_t i = 1; i < envs_.size(); ++i) {
         workers_.emplace_back([this, i](std::stop_token stop) { work(i, stop); });
     }
 }
@@ -14,7 +33,8 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs)
 VectorEnv::~VectorEnv() {
     for (auto& worker : workers_)
         worker.request_stop();
-    start_.notify_all();
+    generation_.fetch_add(1, std::memory_order_release);  // wake them to see the stop
+    generation_.notify_all();
 }
 
 std::vector<StepResult> VectorEnv::step(const std::vector<Action>& actions) {
@@ -23,29 +43,27 @@ std::vector<StepResult> VectorEnv::step(const std::vector<Action>& actions) {
                                     " actions for " + std::to_string(envs_.size()) +
                                     " environments");
     }
-    std::unique_lock lock(mutex_);
     actions_ = actions;
-    pending_ = envs_.size();
-    ++generation_;
-    start_.notify_all();
-    finished_.wait(lock, [this] { return pending_ == 0; });
+    pending_.store(envs_.size() - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    generation_.notify_all();
+    if (!envs_.empty()) results_[0] = envs_[0]->step(actions_[0]);
+    for (std::size_t left = pending_.load(std::memory_order_acquire); left != 0;
+         left = pending_.load(std::memory_order_acquire)) {
+        wait_while_equal(pending_, left);
+    }
     return results_;
 }
 
 void VectorEnv::work(std::size_t index, std::stop_token stop) {
     std::uint64_t seen = 0;
     while (true) {
-        Action action;
-        {
-            std::unique_lock lock(mutex_);
-            if (!start_.wait(lock, stop, [&] { return generation_ != seen; })) return;
-            seen = generation_;
-            action = actions_[index];
-        }
-        auto result = envs_[index]->step(action);
-        std::lock_guard lock(mutex_);
-        results_[index] = std::move(result);
-        if (--pending_ == 0) finished_.notify_one();
+        wait_while_equal(generation_, seen);
+        seen = generation_.load(std::memory_order_acquire);
+        if (stop.stop_requested()) return;
+        results_[index] = envs_[index]->step(actions_[index]);
+        pending_.fetch_sub(1, std::memory_order_acq_rel);
+        pending_.notify_all();
     }
 }
 

@@ -34,6 +34,7 @@ png_image rgb_image(int width, int height) {
     image.width = static_cast<png_uint_32>(width);
     image.height = static_cast<png_uint_32>(height);
     image.format = PNG_FORMAT_RGB;
+    image.flags = PNG_IMAGE_FLAG_FAST;  // a live screen wants speed more than the last byte
     return image;
 }
 

@@ -1,0 +1,106 @@
+// make bench — environment steps per second (24 frames a step, game state and reward each step)
+// for 1 and 2 environments, against the bare emulator doing the same frames; and the cost of
+// reading a game state.
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "demo_rom.h"
+#include "env/env.h"
+#include "env/vector_env.h"
+#include "game/profile.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using crl::env::Action;
+constexpr int kSteps = 3000;
+constexpr int kRuns = 5;
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// The same buttons each way: a walk through the demo game's town after its title.
+Action script(int step) {
+    if (step < 8) return step == 4 ? Action::kStart : Action::kNoop;
+    static constexpr Action kWalk[] = {Action::kRight, Action::kDown, Action::kLeft, Action::kUp,
+                                       Action::kA};
+    return kWalk[(step / 3) % 5];
+}
+
+std::unique_ptr<crl::env::Env> make_env(const crl::emu::Rom& rom) {
+    auto env =
+        std::make_unique<crl::env::Env>(crl::emu::make_machine(rom), crl::game::make_profile(rom));
+    env->set_render(crl::emu::Render::kNone);
+    return env;
+}
+
+// Steps a second: N environments in N threads (VectorEnv), or N bare machines in N threads.
+double env_rate(const crl::emu::Rom& rom, int count) {
+    std::vector<std::unique_ptr<crl::env::Env>> envs;
+    for (int i = 0; i < count; ++i)
+        envs.push_back(make_env(rom));
+    crl::env::VectorEnv vector(std::move(envs));
+    const auto start = Clock::now();
+    for (int step = 0; step < kSteps; ++step)
+        vector.step(std::vector<Action>(static_cast<std::size_t>(count), script(step)));
+    return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double bare_rate(const crl::emu::Rom& rom, int count) {
+    std::vector<std::jthread> threads;
+    const auto start = Clock::now();
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&rom] {
+            auto machine = crl::emu::make_machine(rom);
+            for (int step = 0; step < kSteps; ++step) {
+                machine->run_frames(8, crl::env::to_buttons(script(step)), crl::emu::Render::kNone);
+                machine->run_frames(16, crl::emu::button::kNone, crl::emu::Render::kNone);
+            }
+        });
+    }
+    threads.clear();
+    return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main() {
+    if (crl::demo_rom_bytes().empty()) {
+        std::puts("env bench: this build has no demo game (SDCC missing)");
+        return 0;
+    }
+    const auto rom = crl::emu::Rom::from_bytes(crl::demo_rom_bytes(), "demo");
+    std::printf(
+        "\nEnvironment steps per second on the demo game (%d steps of 24 frames, median of %d)\n\n",
+        kSteps, kRuns);
+    std::printf(
+        "| envs | Env steps/s | bare emulator steps/s | ratio (>= 0.95) |\n|---|---|---|---|\n");
+    for (const int count : {1, 2}) {
+        std::vector<double> env, bare;
+        for (int run = 0; run < kRuns; ++run) {
+            env.push_back(env_rate(rom, count));
+            bare.push_back(bare_rate(rom, count));
+        }
+        std::printf("| %d | %.0f | %.0f | %.3f |\n", count, median(env), median(bare),
+                    median(env) / median(bare));
+    }
+
+    auto env = make_env(rom);
+    env->reset();
+    for (int step = 0; step < 40; ++step)
+        env->step(script(step));
+    const crl::game::MachineMemory memory(env->machine());
+    std::vector<double> read_us;
+    for (int i = 0; i < 2000; ++i) {
+        const auto start = Clock::now();
+        const auto state = env->profile().read(memory);
+        read_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+        if (state.party.empty()) std::puts("(no party?)");
+    }
+    std::printf("\nGame state read (demo profile, variables file): %.2f us (median of 2000)\n",
+                median(read_us));
+    return 0;
+}
