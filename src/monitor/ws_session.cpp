@@ -53,7 +53,7 @@ void WsSession::on_accept(beast::error_code ec) {
     shared_->add_session(shared_from_this());
     authorized_ = shared_->options.control_token.empty();
     queue_text(std::make_shared<const std::string>(connection_message()));
-    queue_frame(shared_->current_frame(), true);
+    queue_frame(shared_->refresh_frame(), true);
     queue_text(std::make_shared<const std::string>(shared_->stats_message()));
     keep_alive();
     read();
@@ -120,7 +120,7 @@ void WsSession::handle(const std::string& text) {
             } else if constexpr (std::is_same_v<T, client::Ping>) {
                 queue_text(std::make_shared<const std::string>(pong(unix_now())));
             } else if constexpr (std::is_same_v<T, client::RequestScreen>) {
-                queue_frame(shared_->current_frame(), true);
+                queue_frame(shared_->refresh_frame(), true);
             } else if constexpr (std::is_same_v<T, client::RequestStats>) {
                 queue_text(std::make_shared<const std::string>(shared_->stats_message()));
             } else if constexpr (std::is_same_v<T, client::Hello>) {
@@ -141,7 +141,7 @@ void WsSession::handle(const std::string& text) {
                     {"control", authorized_ && static_cast<bool>(shared_->hooks.post)},
                     {"agents", shared_->hooks.agents}};
                 queue_text(std::make_shared<const std::string>(welcome.dump()));
-                queue_frame(shared_->current_frame(), true);
+                queue_frame(shared_->refresh_frame(), true);
             } else if constexpr (std::is_same_v<T, client::Control>) {
                 handle_control(parsed);
             }
