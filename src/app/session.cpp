@@ -29,8 +29,8 @@ void add_session_options(CLI::App& command, SessionOptions& options) {
         ->capture_default_str();
     command
         .add_option("--profile", options.profile.name,
-                    "how to read the game's memory: auto (by ROM header), demo, generic")
-        ->check(CLI::IsMember({"auto", "demo", "generic"}))
+                    "how to read the game's memory: auto (by ROM header), demo, crystal, generic")
+        ->check(CLI::IsMember({"auto", "demo", "crystal", "generic"}))
         ->capture_default_str();
     command
         .add_option("--variables", options.profile.variables,

@@ -1,6 +1,10 @@
 #include "game/profile.h"
 
+#include <spdlog/spdlog.h>
+
 #include <span>
+
+#include "game/crystal.h"
 
 namespace crl::game {
 
@@ -122,12 +126,33 @@ std::unique_ptr<Profile> make_profile(const emu::Rom& rom, const ProfileOptions&
 
     std::string name = options.name;
     if (name == "auto") {
-        if (options.variables)
+        if (options.variables) {
             name = "generic";
-        else if (rom.header().title == kDemoTitle)
+        } else if (rom.header().title == kDemoTitle) {
             name = "demo";
-        else
+        } else if (is_crystal(rom.header())) {
+            name = "crystal";
+        } else {
             name = "generic";
+        }
+    }
+    if (name == "crystal") {
+        if (!is_crystal(rom.header())) {
+            throw std::runtime_error(
+                "--profile crystal: ROM " + rom.source() + " is '" + rom.header().title +
+                "', not Pokémon Crystal (title PM_CRYSTAL, Game Boy Color only): pass your "
+                "Pokémon Crystal ROM with --rom");
+        }
+        const auto revision = crystal_revision(rom.header());
+        if (revision.empty()) {
+            spdlog::warn(
+                "ROM {} has Pokémon Crystal's title but SHA-1 {}, neither US 1.0 nor 1.1: reading "
+                "it as "
+                "Crystal; some values may be wrong",
+                rom.source(), rom.header().sha1);
+        }
+        return std::make_unique<CrystalProfile>(CrystalNames(rom.bytes()),
+                                                revision.empty() ? "unknown" : revision);
     }
     if (name == "demo") {
         if (rom.header().title != kDemoTitle) {
@@ -144,7 +169,7 @@ std::unique_ptr<Profile> make_profile(const emu::Rom& rom, const ProfileOptions&
         if (options.variables) file = VariablesFile::load(*options.variables, symbol_table);
         return std::make_unique<VariablesProfile>("generic", std::move(file));
     }
-    throw std::runtime_error("unknown profile '" + name + "' (use auto, demo or generic)");
+    throw std::runtime_error("unknown profile '" + name + "' (use auto, demo, crystal or generic)");
 }
 
 }  // namespace crl::game
