@@ -173,6 +173,14 @@ int run(RunOptions& options, const CLI::App& command) {
     env::Env env(emu::make_machine(rom, machine_options(options.session)),
                  game::make_profile(rom, options.session.profile), env_options);
 
+    // The cartridge's battery save: loaded before the start (a reset keeps cartridge RAM; a state
+    // brings its own), written off this thread whenever it changes.
+    std::unique_ptr<emu::BatteryFile> battery;
+    if (options.session.battery) {
+        battery = std::make_unique<emu::BatteryFile>(env.machine(), *options.session.battery);
+        battery->load();
+    }
+
     if (options.resume) {
         const auto state = storage::read_file_bytes(
             run_dir->root / checkpoint["state"].get<std::string>(), "checkpoint state");
@@ -197,6 +205,7 @@ int run(RunOptions& options, const CLI::App& command) {
     }
 
     trainer::TrainerOptions trainer_options;
+    if (battery) trainer_options.after_step = [&battery] { battery->tick(); };
     trainer_options.agent = options.agent == "replay" ? "explorer" : options.agent;
     trainer_options.stop_after_start_movie = options.agent == "replay";
     trainer_options.max_actions = options.max_actions;
@@ -322,6 +331,11 @@ Command add_run_command(CLI::App& app) {
     command->add_option(
         "--control-token", web.control_token,
         "viewers must present this to pause, step or steer (required off loopback)");
+    command
+        ->add_option("--max-message-bytes", web.max_message_bytes,
+                     "largest WebSocket message a viewer may send (larger: close 1009)")
+        ->check(CLI::Range(std::size_t{256}, std::size_t{16 * 1024 * 1024}))
+        ->capture_default_str();
     command->add_option("--max-clients", web.max_clients, "viewers at once; more get HTTP 503")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();

@@ -148,6 +148,7 @@ void Trainer::step_once() {
     if (recent_decisions_.size() > kRecentDecisions) recent_decisions_.pop_front();
     log_->append(std::move(record));
 
+    if (options_.after_step) options_.after_step();
     const double now = steady_now();
     rate_.add(now, stats_.total_actions, stats_.frames);
     if (options_.checkpoint_every > 0 &&

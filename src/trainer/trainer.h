@@ -30,6 +30,7 @@ struct TrainerOptions {
     std::uint64_t checkpoint_every = 1000;  // actions
     bool stop_after_start_movie = false;    // --agent replay
     bool status_line = false;               // a live line on the terminal
+    std::function<void()> after_step;       // e.g. the battery save's timer; must not block
 };
 
 // Where a resumed run picks up.

@@ -508,3 +508,25 @@ TEST(MonitorHttpTest, UnknownPathsTraversalAndOtherMethodsAreRefused) {
 
 }  // namespace
 }  // namespace crl::test
+
+namespace crl::test {
+namespace {
+
+TEST(ProbeTest, PrintsWhatTheMonitorSends) {
+    Harness harness(fast());
+    const auto url = "ws://127.0.0.1:" + std::to_string(harness.port()) + "/ws";
+    const auto result = run_cli("probe " + url + " --count 3 --send '{\"type\":\"ping\"}'");
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+    EXPECT_NE(result.out.find("\"type\":\"connection\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("\"type\":\"screen_update\""), std::string::npos) << result.out;
+    const auto binary =
+        run_cli("probe " + url + " --count 4 --send '{\"type\":\"hello\",\"binary\":true}'");
+    EXPECT_NE(binary.out.find("<binary frame"), std::string::npos) << binary.out;
+    const auto refused = run_cli("probe ws://127.0.0.1:1/ws --timeout 2");
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.out.find("refused"), std::string::npos) << refused.out;
+    EXPECT_EQ(run_cli("probe http://nope").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace crl::test

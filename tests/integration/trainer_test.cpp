@@ -10,6 +10,7 @@
 
 #include "agent/simple_agents.h"
 #include "demo_rom.h"
+#include "storage/files.h"
 #include "support/test_support.h"
 #include "trainer/trainer.h"
 
@@ -212,6 +213,33 @@ TEST_F(TrainerCommandsTest, PauseStepPressSwitchAndStop) {
     loop.join();
     EXPECT_TRUE(std::filesystem::exists(save));
     EXPECT_TRUE(std::filesystem::exists(dir_ / "run" / "final.state"));
+}
+
+}  // namespace
+}  // namespace crl::test
+
+namespace crl::test {
+namespace {
+
+TEST(RunBatteryTest, BatterySaveIsLoadedAndWrittenBack) {
+    CRL_REQUIRE_TESTROM(rom, "ucity/ucity.gbc");
+    const auto dir = temp_dir("battery");
+    const auto sav = dir / "ucity.sav";
+    const auto result =
+        run_cli("run --quiet --no-web --rom " + rom.string() + " --battery " + sav.string() +
+                " --max-actions 30 --run-dir " + (dir / "run").string());
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+    ASSERT_TRUE(std::filesystem::exists(sav));
+    EXPECT_EQ(std::filesystem::file_size(sav), 128u * 1024u);
+    // A second run starts from it: change a byte, and the run writes the save back unchanged.
+    auto bytes = storage::read_file_bytes(sav, "save");
+    bytes[0x1000] ^= 0x5A;
+    storage::write_file_atomically(sav, bytes);
+    const auto again =
+        run_cli("run --quiet --no-web --rom " + rom.string() + " --battery " + sav.string() +
+                " --max-actions 30 --run-dir " + (dir / "run2").string());
+    ASSERT_EQ(again.exit_code, 0) << again.out;
+    EXPECT_EQ(storage::read_file_bytes(sav, "save")[0x1000], bytes[0x1000]);
 }
 
 }  // namespace
