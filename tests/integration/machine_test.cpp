@@ -12,13 +12,6 @@ namespace {
 using emu::Render;
 namespace button = emu::button;
 
-std::string ram_hash(const emu::Machine& machine) {
-    return emu::sha1_hex(machine.read_region(emu::Region::kWram));
-}
-std::string frame_hash(const emu::Machine& machine) {
-    return emu::sha1_hex(machine.frame_rgb());
-}
-
 // Plays a movie segment by segment, as `crystal-rl --inputs` does.
 void play(emu::Machine& machine, const emu::Movie& movie) {
     for (const auto& segment : movie.segments()) {

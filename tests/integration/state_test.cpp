@@ -14,13 +14,6 @@ namespace {
 using emu::Render;
 namespace button = emu::button;
 
-std::string ram_hash(const emu::Machine& machine) {
-    return emu::sha1_hex(machine.read_region(emu::Region::kWram));
-}
-std::string frame_hash(const emu::Machine& machine) {
-    return emu::sha1_hex(machine.frame_rgb());
-}
-
 void run_some_input(emu::Machine& machine) {
     machine.run_frames(100, button::kNone);
     machine.run_frames(10, button::kStart);

@@ -33,6 +33,21 @@ std::optional<std::filesystem::path> demo_rom_path() {
     return path;
 }
 
+std::string ram_hash(const emu::Machine& machine) {
+    return emu::sha1_hex(machine.read_region(emu::Region::kWram));
+}
+
+std::string frame_hash(const emu::Machine& machine) {
+    return emu::sha1_hex(machine.frame_rgb());
+}
+
+void fix_header_checksum(std::vector<std::uint8_t>& rom) {
+    std::uint8_t sum = 0;
+    for (std::size_t i = 0x134; i < 0x14D; ++i)
+        sum = sum - rom[i] - 1;
+    rom[0x14D] = sum;
+}
+
 std::unique_ptr<emu::Machine> boot(const std::filesystem::path& rom,
                                    const emu::MachineOptions& options) {
     return emu::make_machine(emu::Rom::from_file(rom), options);

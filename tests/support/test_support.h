@@ -30,6 +30,12 @@ std::optional<std::filesystem::path> demo_rom_path();
     const std::filesystem::path var = *var##_dir / (relative);                             \
     if (!std::filesystem::exists(var)) GTEST_SKIP() << "test ROM missing: " << var.string()
 
+// SHA-1 of all of WRAM, and of the picture: what "identical" means for the machine.
+std::string ram_hash(const emu::Machine& machine);
+std::string frame_hash(const emu::Machine& machine);
+// Recomputes the header checksum (0x14D) of a ROM a test lays out by hand.
+void fix_header_checksum(std::vector<std::uint8_t>& rom);
+
 std::unique_ptr<emu::Machine> boot(const std::filesystem::path& rom,
                                    const emu::MachineOptions& options = {});
 image::RgbImage screen_of(const emu::Machine& machine);

@@ -48,10 +48,7 @@ std::vector<std::uint8_t> synthetic_crystal_rom() {
     rom[0x147] = 0x10;
     rom[0x148] = 0x06;
     rom[0x149] = 0x03;
-    std::uint8_t sum = 0;
-    for (std::size_t i = 0x134; i < 0x14D; ++i)
-        sum = sum - rom[i] - 1;
-    rom[0x14D] = sum;
+    fix_header_checksum(rom);
 
     for (int id = 1; id <= 251; ++id)
         put_text(rom, offset(0x14, 0x7384) + (id - 1) * 10, "MON" + std::to_string(id), 10);

@@ -20,10 +20,7 @@ std::vector<std::uint8_t> synthetic_rom(std::size_t size = 32 * 1024) {
     rom[0x147] = 0x10;
     rom[0x148] = 0x00;
     rom[0x149] = 0x03;
-    std::uint8_t sum = 0;
-    for (std::size_t i = 0x134; i < 0x14D; ++i)
-        sum = sum - rom[i] - 1;
-    rom[0x14D] = sum;
+    fix_header_checksum(rom);
     rom[0x14E] = 0x12;
     rom[0x14F] = 0x34;
     return rom;
@@ -72,10 +69,7 @@ TEST(RomTest, TitleOfAColorCartridgeStopsBeforeTheCgbFlag) {
     auto bytes = synthetic_rom();
     const std::string long_title = "ABCDEFGHIJKLMNO";  // 15 characters fill 0x134-0x142
     std::copy(long_title.begin(), long_title.end(), bytes.begin() + 0x134);
-    std::uint8_t sum = 0;
-    for (std::size_t i = 0x134; i < 0x14D; ++i)
-        sum = sum - bytes[i] - 1;
-    bytes[0x14D] = sum;
+    fix_header_checksum(bytes);
     EXPECT_EQ(emu::Rom::from_bytes(bytes, "x").header().title, long_title);
 }
 
