@@ -274,7 +274,7 @@ TEST(LlmRunTest, RunWithTheLlmAgentLogsReasoningAndFallbacks) {
         {{500, "oops"}},
         {200, FakeLlmServer::ollama(R"({"action": "START", "reasoning": "begin"})"), 20ms});
     const auto run = temp_dir("llm") / "run";
-    const auto result = run_cli("run --quiet --agent llm --llm-url " + server.url() +
+    const auto result = run_cli("run --quiet --no-web --agent llm --llm-url " + server.url() +
                                 " --llm-interval 1 --max-actions 120 --run-dir " + run.string());
     ASSERT_EQ(result.exit_code, 0) << result.out;
     const auto decisions = trainer_decisions(run / "decisions.sqlite");

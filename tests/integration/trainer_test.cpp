@@ -74,8 +74,8 @@ class RunTest : public ::testing::Test {
 
 TEST_F(RunTest, EveryDecisionIsKeptAndTheMovieReplaysTheRun) {
     const auto run = dir_ / "run";
-    const auto result =
-        run_cli("run --max-actions 400 --quiet --checkpoint-every 150 --run-dir " + run.string());
+    const auto result = run_cli(
+        "run --max-actions 400 --quiet --port 0 --checkpoint-every 150 --run-dir " + run.string());
     ASSERT_EQ(result.exit_code, 0) << result.out;
     const auto [rows, contiguous] = rows_and_contiguous(run / "decisions.sqlite");
     EXPECT_EQ(rows, 400);
@@ -102,8 +102,9 @@ TEST_F(RunTest, EveryDecisionIsKeptAndTheMovieReplaysTheRun) {
 
 TEST_F(RunTest, SigintStopsCleanlyWithEverythingFlushed) {
     const auto run = dir_ / "run";
-    ChildProcess child({"run", "--quiet", "--checkpoint-every", "100", "--run-dir", run.string()},
-                       dir_ / "log.txt");
+    ChildProcess child(
+        {"run", "--quiet", "--port", "0", "--checkpoint-every", "100", "--run-dir", run.string()},
+        dir_ / "log.txt");
     ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(run / "checkpoint.json"); }, 30));
     child.signal(SIGINT);
     const auto code = child.wait(10);
@@ -119,9 +120,9 @@ TEST_F(RunTest, SigintStopsCleanlyWithEverythingFlushed) {
 TEST_F(RunTest, ResumesAfterKill9FromTheLastCheckpoint) {
     const auto run = dir_ / "run";
     {
-        ChildProcess child(
-            {"run", "--quiet", "--checkpoint-every", "100", "--run-dir", run.string()},
-            dir_ / "first.txt");
+        ChildProcess child({"run", "--quiet", "--port", "0", "--checkpoint-every", "100",
+                            "--run-dir", run.string()},
+                           dir_ / "first.txt");
         ASSERT_TRUE(wait_until(
             [&] {
                 if (!std::filesystem::exists(run / "checkpoint.json")) return false;
@@ -139,8 +140,8 @@ TEST_F(RunTest, ResumesAfterKill9FromTheLastCheckpoint) {
         << "at most one checkpoint interval lost";
 
     const auto target = checkpoint + 150;
-    const auto resumed = run_cli("run --quiet --resume " + run.string() + " --max-actions " +
-                                 std::to_string(target));
+    const auto resumed = run_cli("run --quiet --port 0 --resume " + run.string() +
+                                 " --max-actions " + std::to_string(target));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
     const auto info = read_json(run / "checkpoint.json");
     EXPECT_EQ(info["step"], target);
@@ -154,7 +155,7 @@ TEST_F(RunTest, ResumesAfterKill9FromTheLastCheckpoint) {
 }
 
 TEST_F(RunTest, ResumeOfAFolderWithoutARunSaysWhatIsMissing) {
-    const auto result = run_cli("run --quiet --resume " + dir_.string());
+    const auto result = run_cli("run --quiet --port 0 --resume " + dir_.string());
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.out.find("config.json is missing"), std::string::npos) << result.out;
 }
@@ -162,7 +163,7 @@ TEST_F(RunTest, ResumeOfAFolderWithoutARunSaysWhatIsMissing) {
 TEST_F(RunTest, ReplayAgentPlaysOnlyTheMovie) {
     { std::ofstream(dir_ / "start.movie") << "60 -\n5 START\n35 -\n"; }
     const auto run = dir_ / "run";
-    const auto result = run_cli("run --quiet --agent replay --inputs " +
+    const auto result = run_cli("run --quiet --port 0 --agent replay --inputs " +
                                 (dir_ / "start.movie").string() + " --run-dir " + run.string());
     ASSERT_EQ(result.exit_code, 0) << result.out;
     EXPECT_EQ(read_json(run / "checkpoint.json")["frame"], 100);
