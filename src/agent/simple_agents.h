@@ -30,7 +30,6 @@ class ExplorerAgent final : public Agent {
     explicit ExplorerAgent(std::uint32_t seed = 1) : random_(seed) {}
     std::string name() const override { return "explorer"; }
     Decision decide(const Observation& observation) override;
-    std::size_t places_seen() const { return visits_.size(); }
 
   private:
     using Place = std::tuple<int, int, int>;  // map, x, y

@@ -52,8 +52,4 @@ std::shared_ptr<const std::string> EncodedFrame::binary(FrameFormat format) cons
     return cached;
 }
 
-std::size_t EncodedFrame::encoded_bytes(FrameFormat format) const {
-    return binary(format)->size() - kBinaryHeaderBytes;
-}
-
 }  // namespace crl::monitor

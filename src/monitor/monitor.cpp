@@ -120,11 +120,6 @@ Monitor::Shared::Shared(MonitorOptions options_in, MonitorHooks hooks_in)
     frame = placeholder;
 }
 
-std::shared_ptr<const EncodedFrame> Monitor::Shared::current_frame() {
-    std::lock_guard lock(frame_mutex);
-    return frame;
-}
-
 std::shared_ptr<const EncodedFrame> Monitor::Shared::refresh_frame() {
     const auto snapshot = hooks.latest ? hooks.latest() : nullptr;
     std::lock_guard lock(frame_mutex);

@@ -34,7 +34,6 @@ class EncodedFrame {
     const std::shared_ptr<const std::string>& json() const { return json_; }  // screen_update
     const std::string& png() const { return png_; }
     std::shared_ptr<const std::string> binary(FrameFormat format) const;
-    std::size_t encoded_bytes(FrameFormat format) const;
 
   private:
     std::uint64_t frame_id_;
@@ -79,7 +78,6 @@ struct Monitor::Shared {
     std::atomic<bool> stopping{false};
     std::function<void()> cancel_timers;
 
-    std::shared_ptr<const EncodedFrame> current_frame();
     // The newest snapshot's frame, encoded if it is new; the placeholder when no game runs.
     std::shared_ptr<const EncodedFrame> refresh_frame();
     std::string stats_message() const;

@@ -124,13 +124,6 @@ void DecisionLog::delete_after(std::uint64_t step) {
     sqlite3_step(statement.get());
 }
 
-std::uint64_t DecisionLog::rows() const {
-    std::lock_guard lock(mutex_);
-    auto statement = prepare(db_, "SELECT COUNT(*) FROM decisions", path_.string());
-    if (sqlite3_step(statement.get()) != SQLITE_ROW) return 0;
-    return static_cast<std::uint64_t>(sqlite3_column_int64(statement.get(), 0));
-}
-
 void DecisionLog::write_batch(const std::vector<DecisionRecord>& batch) {
     execute(db_, "BEGIN", path_.string());
     auto insert =

@@ -45,7 +45,6 @@ class DecisionLog {
     void flush();                           // waits until every appended row is committed
     void delete_after(std::uint64_t step);  // for resuming at a checkpoint
     std::uint64_t queued() const;
-    std::uint64_t rows() const;
 
     // A separate read-only look at a log, newest first (for /api/decisions and tests).
     static std::vector<DecisionRecord> read_recent(const std::filesystem::path& database,
