@@ -390,8 +390,13 @@ TEST(MonitorScaleTest, AViewerThatNeverReadsStallsNobodyAndCostsBoundedMemory) {
         EXPECT_GE(frames[i], 0.9 * expected - 2)
             << "viewer " << i << " got " << frames[i] << " of " << expected;
     }
+#ifdef __SANITIZE_ADDRESS__
+    (void)
+        memory_before;  // AddressSanitizer keeps freed memory in quarantine: RSS says nothing here
+#else
     EXPECT_LT(resident_kilobytes() - memory_before, 50 * 1024)
         << "the stalled viewer must not pile up frames";
+#endif
     EXPECT_GT(harness.server->counters()["frames_replaced"].get<int>(), 0)
         << "newest frame wins for the stalled one";
 }
@@ -515,7 +520,7 @@ namespace {
 TEST(ProbeTest, PrintsWhatTheMonitorSends) {
     Harness harness(fast());
     const auto url = "ws://127.0.0.1:" + std::to_string(harness.port()) + "/ws";
-    const auto result = run_cli("probe " + url + " --count 3 --send '{\"type\":\"ping\"}'");
+    const auto result = run_cli("probe " + url + " --count 6 --send '{\"type\":\"ping\"}'");
     ASSERT_EQ(result.exit_code, 0) << result.out;
     EXPECT_NE(result.out.find("\"type\":\"connection\""), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("\"type\":\"screen_update\""), std::string::npos) << result.out;
