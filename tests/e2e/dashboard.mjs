@@ -10,6 +10,12 @@ const binary = process.env.CRYSTAL_RL_BINARY;
 const artifacts = process.env.CRYSTAL_RL_ARTIFACTS || 'test-artifacts';
 const chromiumPath = process.env.CRYSTAL_RL_CHROMIUM || '/usr/bin/chromium';
 
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 20) {
+  console.log(`SKIP: playwright-core needs Node.js 20 or newer, this is ${process.versions.node}`);
+  process.exit(SKIP);
+}
+
 let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
