@@ -525,7 +525,7 @@ TEST(ProbeTest, PrintsWhatTheMonitorSends) {
     EXPECT_NE(result.out.find("\"type\":\"connection\""), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("\"type\":\"screen_update\""), std::string::npos) << result.out;
     const auto binary =
-        run_cli("probe " + url + " --count 4 --send '{\"type\":\"hello\",\"binary\":true}'");
+        run_cli("probe " + url + " --count 8 --send '{\"type\":\"hello\",\"binary\":true}'");
     EXPECT_NE(binary.out.find("<binary frame"), std::string::npos) << binary.out;
     const auto refused = run_cli("probe ws://127.0.0.1:1/ws --timeout 2");
     EXPECT_EQ(refused.exit_code, 1);
