@@ -60,31 +60,6 @@ emu::MachineOptions machine_options(const SessionOptions& options) {
     return result;
 }
 
-namespace {
-
-// run_frames takes an int; movies and --frames may ask for more.
-void run_long(emu::Machine& machine, std::uint64_t frames, emu::Buttons buttons,
-              emu::Render render_at_end) {
-    constexpr std::uint64_t kChunk = 1 << 20;
-    while (frames > 0) {
-        const auto chunk = std::min(frames, kChunk);
-        frames -= chunk;
-        machine.run_frames(static_cast<int>(chunk), buttons,
-                           frames == 0 ? render_at_end : emu::Render::kNone);
-    }
-}
-
-}  // namespace
-
-void play_movie(emu::Machine& machine, const emu::Movie& movie, emu::Render render) {
-    const auto& segments = movie.segments();
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-        const bool last = i + 1 == segments.size();
-        run_long(machine, segments[i].frames, segments[i].buttons,
-                 last ? render : emu::Render::kNone);
-    }
-}
-
 Session open_session(const SessionOptions& options, emu::Render render) {
     Session session;
     const auto rom = load_rom(options.rom);
@@ -97,9 +72,9 @@ Session open_session(const SessionOptions& options, emu::Render render) {
     if (options.state) session.machine->load_state_file(*options.state);
     if (options.inputs) {
         session.movie = emu::Movie::load(*options.inputs);
-        play_movie(*session.machine, *session.movie, render);
+        session.machine->play(*session.movie, render);
     }
-    run_long(*session.machine, options.frames, emu::button::kNone, render);
+    session.machine->run_long(options.frames, emu::button::kNone, render);
     return session;
 }
 

@@ -45,7 +45,5 @@ struct Session {
 
 // Builds the machine and brings it to the requested moment.
 Session open_session(const SessionOptions& options, emu::Render render = emu::Render::kLast);
-// Plays a movie from the machine's current frame, one segment at a time.
-void play_movie(emu::Machine& machine, const emu::Movie& movie, emu::Render render);
 
 }  // namespace crl::app

@@ -1,5 +1,7 @@
 #include "emu/machine.h"
 
+#include <algorithm>
+
 #include "storage/files.h"
 
 namespace crl::emu {
@@ -8,6 +10,23 @@ std::vector<std::uint8_t> Machine::frame_rgb() const {
     std::vector<std::uint8_t> rgb(kFrameRgbBytes);
     copy_frame_rgb(std::span<std::uint8_t, kFrameRgbBytes>(rgb.data(), kFrameRgbBytes));
     return rgb;
+}
+
+void Machine::run_long(std::uint64_t frames, Buttons buttons, Render render_at_end) {
+    constexpr std::uint64_t kChunk = 1 << 20;
+    while (frames > 0) {
+        const auto chunk = std::min(frames, kChunk);
+        frames -= chunk;
+        run_frames(static_cast<int>(chunk), buttons, frames == 0 ? render_at_end : Render::kNone);
+    }
+}
+
+void Machine::play(const Movie& movie, Render render_at_end) {
+    const auto& segments = movie.segments();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        run_long(segments[i].frames, segments[i].buttons,
+                 i + 1 == segments.size() ? render_at_end : Render::kNone);
+    }
 }
 
 void Machine::save_state_file(const std::filesystem::path& path) const {

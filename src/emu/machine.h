@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "emu/buttons.h"
+#include "emu/movie.h"
 #include "emu/rom.h"
 
 namespace crl::emu {
@@ -97,6 +98,11 @@ class Machine {
     virtual std::string serial_output() const = 0;
     // What the cartridge clock would read now, in Unix seconds.
     virtual std::int64_t clock_now() const = 0;
+
+    // Any number of frames (run_frames takes an int), drawing as asked only at the very end.
+    void run_long(std::uint64_t frames, Buttons buttons, Render render_at_end);
+    // Plays a movie from the current frame, segment by segment.
+    void play(const Movie& movie, Render render_at_end);
 
     void save_state_file(const std::filesystem::path& path) const;
     void load_state_file(const std::filesystem::path& path);

@@ -23,17 +23,8 @@ game::GameState Env::read_state() const {
 const game::GameState& Env::reset(const EpisodeStart& start) {
     machine_->reset();
     if (start.state) machine_->load_state(*start.state);
-    inputs_ = emu::Movie();
-    if (start.movie) {
-        for (const auto& segment : start.movie->segments()) {
-            for (auto frames = segment.frames; frames > 0;) {
-                const auto chunk = std::min<std::uint64_t>(frames, 1 << 20);
-                machine_->run_frames(static_cast<int>(chunk), segment.buttons, render_);
-                frames -= chunk;
-            }
-            inputs_.append(segment.buttons, segment.frames);
-        }
-    }
+    inputs_ = start.movie ? *start.movie : emu::Movie();
+    if (start.movie) machine_->play(*start.movie, render_);
     episode_steps_ = 0;
     state_ = read_state();
     tracker_.reset(state_);

@@ -107,6 +107,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     void handle(const std::string& text);
     void handle_control(const client::Control& control);
     void queue_text(std::shared_ptr<const std::string> message);
+    void queue_error(const std::string& message);
     void queue_frame(const std::shared_ptr<const EncodedFrame>& frame, bool forced);
     void write_next();
     void keep_alive();

@@ -86,14 +86,13 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     const std::string message = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (!allow_message()) {
-        queue_text(std::make_shared<const std::string>(error_message(
+        queue_error(error_message(
             "too many messages: at most " +
                 std::to_string(static_cast<int>(shared_->options.messages_per_second)) +
                 " a second",
-            "rate")));
+            "rate"));
     } else if (!text) {
-        queue_text(std::make_shared<const std::string>(
-            error_message("binary messages are not accepted; send JSON text")));
+        queue_error(error_message("binary messages are not accepted; send JSON text"));
     } else {
         handle(message);
     }
@@ -116,7 +115,7 @@ void WsSession::handle(const std::string& text) {
         [&](const auto& parsed) {
             using T = std::decay_t<decltype(parsed)>;
             if constexpr (std::is_same_v<T, std::string>) {
-                queue_text(std::make_shared<const std::string>(error_message(parsed)));
+                queue_error(error_message(parsed));
             } else if constexpr (std::is_same_v<T, client::Ping>) {
                 queue_text(std::make_shared<const std::string>(pong(unix_now())));
             } else if constexpr (std::is_same_v<T, client::RequestScreen>) {
@@ -150,9 +149,7 @@ void WsSession::handle(const std::string& text) {
 }
 
 void WsSession::handle_control(const client::Control& control) {
-    auto refuse = [&](const std::string& why) {
-        queue_text(std::make_shared<const std::string>(error_message(why, "control")));
-    };
+    auto refuse = [&](const std::string& why) { queue_error(error_message(why, "control")); };
     const bool token_ok =
         authorized_ || (control.token && *control.token == shared_->options.control_token);
     if (!token_ok)
@@ -225,9 +222,13 @@ void WsSession::offer_frame(std::shared_ptr<const EncodedFrame> frame) {
     });
 }
 
+void WsSession::queue_error(const std::string& message) {
+    ++shared_->errors_sent;
+    queue_text(std::make_shared<const std::string>(message));
+}
+
 void WsSession::queue_text(std::shared_ptr<const std::string> message) {
     if (closed_) return;
-    if (message->find("\"type\":\"error\"") != std::string::npos) ++shared_->errors_sent;
     if (texts_.size() >= shared_->options.outbox_messages) {
         ++shared_->messages_dropped;  // a viewer that does not read loses old news, not memory
         texts_.pop_front();

@@ -121,11 +121,6 @@ void Trainer::step_once() {
     stats_.frames = env_.machine().frame_count();
     stats_.maps_visited = env_.tracker().maps_visited();
     stats_.tiles_visited = env_.tracker().tiles_visited();
-    const auto agent_stats = agent_->stats();
-    stats_.llm_calls = agent_stats.value("llm_calls", stats_.llm_calls);
-    stats_.llm_errors = agent_stats.value("llm_errors", stats_.llm_errors);
-    stats_.llm_fallbacks = agent_stats.value("llm_fallbacks", stats_.llm_fallbacks);
-    stats_.llm_avg_time = agent_stats.value("llm_avg_time", stats_.llm_avg_time);
 
     recent_.push_back({decision.action, result.reward});
     if (recent_.size() > kRecentSteps) recent_.pop_front();
@@ -159,7 +154,16 @@ void Trainer::step_once() {
     print_status(false);
 }
 
+void Trainer::collect_agent_stats() {
+    const auto agent_stats = agent_->stats();
+    stats_.llm_calls = agent_stats.value("llm_calls", stats_.llm_calls);
+    stats_.llm_errors = agent_stats.value("llm_errors", stats_.llm_errors);
+    stats_.llm_fallbacks = agent_stats.value("llm_fallbacks", stats_.llm_fallbacks);
+    stats_.llm_avg_time = agent_stats.value("llm_avg_time", stats_.llm_avg_time);
+}
+
 nlohmann::json Trainer::checkpoint() {
+    collect_agent_stats();
     const auto step = stats_.total_actions;
     const auto state_path = run_.checkpoint_state(step);
     files_.write(state_path, env_.machine().save_state());
@@ -238,6 +242,7 @@ void Trainer::publish(bool force) {
     stats_.queue_size = log_->queued();
     stats_.capture_active = watchers_.load() > 0;
     stats_.paused = paused_;
+    collect_agent_stats();
     snapshot->stats = stats_;
     snapshot->recent_decisions.assign(recent_decisions_.begin(), recent_decisions_.end());
     mailbox_.publish(std::move(snapshot));

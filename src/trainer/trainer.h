@@ -71,6 +71,7 @@ class Trainer {
     void print_status(bool final);
     agent::Decision decide();
     void use_agent(const std::string& name);
+    void collect_agent_stats();  // the agent's own counters (LLM calls ...) into stats_
 
     env::Env& env_;
     RunDirectory run_;
