@@ -11,6 +11,7 @@
 
 #include "env/action.h"
 #include "game/game_state.h"
+#include "game/map_view.h"
 
 namespace crl::agent {
 
@@ -25,6 +26,8 @@ struct Observation {
     double last_reward = 0;
     const std::deque<Recent>& recent;
     std::span<const std::uint8_t> screen_rgb;  // 160x144 RGB of the last step (may be empty)
+    // The current map when the agent wants_map() and the profile can read one; else null.
+    const game::MapView* map = nullptr;
 };
 
 struct Decision {
@@ -45,6 +48,8 @@ class Agent {
     virtual nlohmann::json stats() const { return nlohmann::json::object(); }
     // Whether decide() looks at Observation::screen_rgb (copying it costs time otherwise).
     virtual bool wants_screen() const { return false; }
+    // Whether decide() looks at Observation::map (reading it costs a few thousand byte reads).
+    virtual bool wants_map() const { return false; }
 };
 
 }  // namespace crl::agent

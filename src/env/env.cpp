@@ -20,6 +20,10 @@ game::GameState Env::read_state() const {
     return profile_->read(game::MachineMemory(*machine_));
 }
 
+std::optional<game::MapView> Env::read_map() const {
+    return profile_->read_map(game::MachineMemory(*machine_));
+}
+
 const game::GameState& Env::reset(const EpisodeStart& start) {
     machine_->reset();
     if (start.state) machine_->load_state(*start.state);

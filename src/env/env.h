@@ -65,6 +65,8 @@ class Env {
     void restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs);
 
     game::GameState read_state() const;
+    // The current map through the profile (game/map_view.h); nullopt when it cannot say.
+    std::optional<game::MapView> read_map() const;
 
   private:
     std::unique_ptr<emu::Machine> machine_;

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "game/crystal_map.h"
+
 namespace crl::game {
 namespace {
 
@@ -189,8 +191,14 @@ std::string CrystalNames::map(int group, int number) const {
                : "";
 }
 
-CrystalProfile::CrystalProfile(CrystalNames names, std::string revision)
-    : names_(std::move(names)), revision_(std::move(revision)) {}
+CrystalProfile::CrystalProfile(CrystalNames names, std::string revision,
+                               std::vector<std::uint8_t> rom)
+    : names_(std::move(names)), revision_(std::move(revision)), rom_(std::move(rom)) {}
+
+std::optional<MapView> CrystalProfile::read_map(const Memory& memory) const {
+    if (rom_.empty()) return std::nullopt;
+    return read_crystal_map(memory, rom_, names_);
+}
 
 GameState CrystalProfile::read(const Memory& memory) const {
     GameState state;

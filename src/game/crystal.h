@@ -43,14 +43,19 @@ class CrystalNames {
 
 class CrystalProfile final : public Profile {
   public:
-    explicit CrystalProfile(CrystalNames names, std::string revision = "");
+    // `rom`: the user's ROM, for the map's collision and events (game/crystal_map.h); without
+    // it read_map() says nothing.
+    explicit CrystalProfile(CrystalNames names, std::string revision = "",
+                            std::vector<std::uint8_t> rom = {});
     const std::string& name() const override { return name_; }
     GameState read(const Memory& memory) const override;
+    std::optional<MapView> read_map(const Memory& memory) const override;
 
   private:
     std::string name_ = "crystal";
     CrystalNames names_;
     std::string revision_;
+    std::vector<std::uint8_t> rom_;
 };
 
 }  // namespace crl::game

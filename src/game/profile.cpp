@@ -38,7 +38,17 @@ std::vector<std::uint8_t> bytes(const VariablesFile& file, const Memory& memory,
 }  // namespace
 
 VariablesProfile::VariablesProfile(std::string name, VariablesFile file)
-    : name_(std::move(name)), file_(std::move(file)) {}
+    : name_(std::move(name)),
+      file_(std::move(file)),
+      grid_(GridDescription::parse(file_.document, file_.source)) {}
+
+std::optional<MapView> VariablesProfile::read_map(const Memory& memory) const {
+    if (!grid_ || flag(file_, memory, "on_title") || flag(file_, memory, "in_battle"))
+        return std::nullopt;
+    const auto state = read(memory);
+    return grid_->read(memory, state.map_id, state.map_name, state.x, state.y,
+                       direction_from_text(state.facing).value_or(Direction::kDown));
+}
 
 std::string VariablesProfile::lookup(const char* table, std::int64_t key) const {
     const auto& document = file_.document;
@@ -151,8 +161,9 @@ std::unique_ptr<Profile> make_profile(const emu::Rom& rom, const ProfileOptions&
                 "Crystal; some values may be wrong",
                 rom.source(), rom.header().sha1);
         }
-        return std::make_unique<CrystalProfile>(CrystalNames(rom.bytes()),
-                                                revision.empty() ? "unknown" : revision);
+        return std::make_unique<CrystalProfile>(
+            CrystalNames(rom.bytes()), revision.empty() ? "unknown" : revision,
+            std::vector<std::uint8_t>(rom.bytes().begin(), rom.bytes().end()));
     }
     if (name == "demo") {
         if (rom.header().title != kDemoTitle) {

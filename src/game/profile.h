@@ -10,8 +10,10 @@
 
 #include "emu/rom.h"
 #include "game/game_state.h"
+#include "game/map_view.h"
 #include "game/memory.h"
 #include "game/variables.h"
+#include "game/variables_grid.h"
 
 namespace crl::game {
 
@@ -20,6 +22,12 @@ class Profile {
     virtual ~Profile() = default;
     virtual const std::string& name() const = 0;
     virtual GameState read(const Memory& memory) const = 0;
+    // The current map as the game knows it (game/map_view.h); nullopt when the profile cannot
+    // say (no grid description, or no map loaded: title screen, battle).
+    virtual std::optional<MapView> read_map(const Memory& memory) const {
+        (void)memory;
+        return std::nullopt;
+    }
 };
 
 // A profile made of a variables file: variables with well-known names fill the typed fields
@@ -29,11 +37,15 @@ class VariablesProfile final : public Profile {
     VariablesProfile(std::string name, VariablesFile file);
     const std::string& name() const override { return name_; }
     GameState read(const Memory& memory) const override;
+    // From the file's "grid" section (game/variables_grid.h); nullopt without one, on the title
+    // screen and in battle.
+    std::optional<MapView> read_map(const Memory& memory) const override;
 
   private:
     std::string lookup(const char* table, std::int64_t key) const;
     std::string name_;
     VariablesFile file_;
+    std::optional<GridDescription> grid_;
 };
 
 struct ProfileOptions {

@@ -87,8 +87,11 @@ void Trainer::run(std::stop_token stop) {
 agent::Decision Trainer::decide() {
     std::vector<std::uint8_t> screen;
     if (agent_->wants_screen()) screen = env_.machine().frame_rgb();
-    const agent::Observation observation{env_.state(), stats_.total_actions, stats_.last_reward,
-                                         recent_, screen};
+    std::optional<game::MapView> map;
+    if (agent_->wants_map()) map = env_.read_map();
+    const agent::Observation observation{
+        env_.state(), stats_.total_actions, stats_.last_reward, recent_,
+        screen,       map ? &*map : nullptr};
     if (human_.waiting() > 0) return human_.decide(observation);
     return agent_->decide(observation);
 }
