@@ -1,7 +1,9 @@
 // emu/battery.h — the cartridge's battery save (.sav) on disk: loaded at start, written when it
 // changed (at most every `interval`) and at the end. Writes happen on a background thread, so the
 // emulator thread never waits on the disk; each write is atomic (temporary file + rename), so a
-// killed process loses at most one interval and never leaves half a file.
+// killed process loses at most one interval and never leaves half a file. A file is loaded
+// only if its size is the cartridge's RAM (plus a clock footer other emulators append); nothing
+// is ever written over a file that was refused.
 #pragma once
 
 #include <chrono>
@@ -23,11 +25,16 @@ class BatteryFile {
     BatteryFile(const BatteryFile&) = delete;
     BatteryFile& operator=(const BatteryFile&) = delete;
 
-    // Loads the file into the machine if it exists; returns whether it did.
+    // Checks the file and loads it into the machine if it exists; returns whether it did.
+    // Throws naming the file and both sizes when it is not a battery save of this cartridge,
+    // and when a missing file could not be created later (its folder is missing or read-only).
     bool load();
+    // The same checks and load, for commands that never write the save back (state, screenshot).
+    static bool load_into(Machine& machine, const std::filesystem::path& path);
     // Call often from the emulator thread: queues a write when due and the RAM changed.
     void tick(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
-    // Queues a write of the current RAM if it changed and waits until it is on disk.
+    // Queues a write of the current RAM if it changed and waits until it is on disk. Throws if
+    // a write failed (each failure is also logged).
     void flush();
     const std::filesystem::path& path() const { return path_; }
 
@@ -39,6 +46,7 @@ class BatteryFile {
     std::chrono::milliseconds interval_;
     std::chrono::steady_clock::time_point next_check_;
     std::vector<std::uint8_t> last_queued_;
+    bool loaded_or_checked_ = false;  // nothing is written before load() accepted the file
     storage::AsyncFileWriter writer_;
 };
 

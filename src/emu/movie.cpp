@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/files.h"
+
 namespace crl::emu {
 namespace {
 
@@ -62,11 +64,15 @@ std::optional<Buttons> buttons_from_text(std::string_view text) {
     return buttons;
 }
 
-Movie Movie::parse(const std::string& text, const std::string& source) {
-    Movie movie;
+namespace {
+
+// Reads movie text line by line, handing each segment to `use`; errors name the line.
+void parse_segments(const std::string& text, const std::string& source,
+                    const std::function<void(Buttons, std::uint64_t)>& use) {
     std::istringstream lines(text);
     std::string raw;
-    for (int line_number = 1; std::getline(lines, raw); ++line_number) {
+    std::uint64_t total = 0;
+    for (std::uint64_t line_number = 1; std::getline(lines, raw); ++line_number) {
         std::string_view line = raw;
         if (const auto hash = line.find('#'); hash != std::string_view::npos) {
             line = line.substr(0, hash);
@@ -76,37 +82,65 @@ Movie Movie::parse(const std::string& text, const std::string& source) {
         const auto where = source + ":" + std::to_string(line_number) + ": ";
         const auto space = line.find_first_of(" \t");
         if (space == std::string_view::npos) {
-            throw MovieError(where + "expected '<frames> <buttons>', got '" + std::string(line) +
-                             "'");
+            throw MovieError(where + "expected '<frames> <buttons>', got '" +
+                             storage::printable(line) + "'");
         }
         const auto count_text = line.substr(0, space);
         const auto buttons_text = trim(line.substr(space));
         std::uint64_t frames = 0;
         const auto [end, error] =
             std::from_chars(count_text.data(), count_text.data() + count_text.size(), frames);
+        if (error == std::errc::result_out_of_range ||
+            (error == std::errc() && frames > kMaxSegmentFrames)) {
+            throw MovieError(where + "frame count '" + storage::printable(count_text) +
+                             "' is too large (at most " + std::to_string(kMaxSegmentFrames) +
+                             " frames a line)");
+        }
         if (error != std::errc() || end != count_text.data() + count_text.size() || frames == 0) {
-            throw MovieError(where + "frame count '" + std::string(count_text) +
+            throw MovieError(where + "frame count '" + storage::printable(count_text) +
                              "' is not a positive whole number");
         }
+        if (total > UINT64_MAX - frames) {
+            throw MovieError(where + "the movie's total frame count overflows here");
+        }
+        total += frames;
         const auto buttons = buttons_from_text(buttons_text);
         if (!buttons) {
-            throw MovieError(where + "unknown buttons '" + std::string(buttons_text) +
+            throw MovieError(where + "unknown buttons '" + storage::printable(buttons_text) +
                              "' (use '-' or names from A B SELECT START RIGHT LEFT UP DOWN "
                              "joined by '+')");
         }
-        movie.append(*buttons, frames);
+        use(*buttons, frames);
     }
-    return movie;
 }
 
-Movie Movie::load(const std::filesystem::path& path) {
-    std::ifstream in(path);
+std::string read_movie_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw MovieError("movie '" + path.string() + "' cannot be opened: check the path");
     }
     std::stringstream text;
     text << in.rdbuf();
-    return parse(text.str(), "'" + path.string() + "'");
+    return text.str();
+}
+
+}  // namespace
+
+Movie Movie::parse(const std::string& text, const std::string& source) {
+    Movie movie;
+    parse_segments(text, source,
+                   [&](Buttons buttons, std::uint64_t frames) { movie.append(buttons, frames); });
+    return movie;
+}
+
+std::uint64_t Movie::count_frames(const std::string& text, const std::string& source) {
+    std::uint64_t total = 0;
+    parse_segments(text, source, [&](Buttons, std::uint64_t frames) { total += frames; });
+    return total;
+}
+
+Movie Movie::load(const std::filesystem::path& path) {
+    return parse(read_movie_text(path), "'" + path.string() + "'");
 }
 
 void Movie::append(Buttons buttons, std::uint64_t frames) {
@@ -120,7 +154,11 @@ void Movie::append(Buttons buttons, std::uint64_t frames) {
 }
 
 std::string Movie::to_text() const {
-    std::string text = "# crystal-rl input movie: <frames> <buttons>\n";
+    return kHeader + lines();
+}
+
+std::string Movie::lines() const {
+    std::string text;
     for (const auto& segment : segments_) {
         text += std::to_string(segment.frames) + ' ' + buttons_to_text(segment.buttons) + '\n';
     }

@@ -79,6 +79,13 @@ void validate(std::span<const std::uint8_t> rom, const std::string& source) {
                        hex_byte(rom[kHeaderChecksum]) + " but the header sums to " +
                        hex_byte(computed) + " (a damaged or wrong file?)");
     }
+    const std::size_t declared =
+        rom[kRomSizeCode] <= 8 ? (std::size_t{32} * 1024) << rom[kRomSizeCode] : 0;
+    if (declared > 0 && rom.size() < declared) {
+        throw RomError("ROM " + source + " is truncated: it is " + std::to_string(rom.size()) +
+                       " bytes but its header (0x148) declares " + std::to_string(declared) +
+                       " bytes (an incomplete download or copy?)");
+    }
 }
 
 }  // namespace

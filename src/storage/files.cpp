@@ -1,5 +1,6 @@
 #include "storage/files.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -12,6 +13,34 @@
 #include <stdexcept>
 
 namespace crl::storage {
+namespace {
+
+// After a rename, the folder's entry must reach the disk too, or a power cut may lose it.
+void sync_folder_of(const std::filesystem::path& path) {
+    const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+std::string printable(std::string_view text, std::size_t limit) {
+    std::string result;
+    for (const char c : text) {
+        if (result.size() >= limit) return result + "...";
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7F) {
+            result += c;
+        } else {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+            result += escaped;
+        }
+    }
+    return result;
+}
 
 std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& path,
                                           const std::string& what) {
@@ -48,6 +77,29 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
                                  "': " + std::strerror(saved_errno));
     }
     std::filesystem::rename(temporary, path);
+    sync_folder_of(path);
+}
+
+void append_to_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        throw std::runtime_error("cannot append to '" + path.string() +
+                                 "': " + std::strerror(errno));
+    }
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const auto written = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) break;
+        done += static_cast<std::size_t>(written);
+    }
+    const bool whole = done == bytes.size() && ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    ::close(fd);
+    if (!whole) {
+        throw std::runtime_error("cannot append to '" + path.string() +
+                                 "': " + std::strerror(saved_errno));
+    }
 }
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
@@ -63,36 +115,49 @@ AsyncFileWriter::~AsyncFileWriter() {
     wake_.notify_all();
 }
 
-void AsyncFileWriter::write(std::filesystem::path path, std::vector<std::uint8_t> bytes) {
+void AsyncFileWriter::queue(Job job) {
     {
         std::lock_guard lock(mutex_);
-        auto waiting = std::find_if(pending_.begin(), pending_.end(), [&](const Job& job) {
-            return job.path == path && !job.remove;
-        });
-        if (waiting != pending_.end()) {
-            waiting->bytes = std::move(bytes);
-        } else {
-            pending_.push_back({std::move(path), std::move(bytes), false});
+        if (job.kind == Kind::kReplace) {
+            // The waiting write is out of date; the new one goes behind everything queued since,
+            // which it may name (a checkpoint.json names the state queued just before it).
+            std::erase_if(pending_, [&](const Job& waiting) {
+                return waiting.kind == Kind::kReplace && waiting.path == job.path;
+            });
         }
+        pending_.push_back(std::move(job));
     }
     wake_.notify_all();
 }
 
-void AsyncFileWriter::remove(std::filesystem::path path) {
-    {
-        std::lock_guard lock(mutex_);
-        pending_.push_back({std::move(path), {}, true});
-    }
-    wake_.notify_all();
+void AsyncFileWriter::write(std::filesystem::path path, std::vector<std::uint8_t> bytes) {
+    queue({std::move(path), std::move(bytes), Kind::kReplace});
 }
 
 void AsyncFileWriter::write(std::filesystem::path path, const std::string& text) {
     write(std::move(path), std::vector<std::uint8_t>(text.begin(), text.end()));
 }
 
+void AsyncFileWriter::append(std::filesystem::path path, std::vector<std::uint8_t> bytes) {
+    queue({std::move(path), std::move(bytes), Kind::kAppend});
+}
+
+void AsyncFileWriter::append(std::filesystem::path path, const std::string& text) {
+    append(std::move(path), std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+void AsyncFileWriter::remove(std::filesystem::path path) {
+    queue({std::move(path), {}, Kind::kRemove});
+}
+
 void AsyncFileWriter::flush() {
     std::unique_lock lock(mutex_);
     idle_.wait(lock, [this] { return pending_.empty() && !writing_; });
+}
+
+bool AsyncFileWriter::idle() const {
+    std::lock_guard lock(mutex_);
+    return pending_.empty() && !writing_;
 }
 
 std::uint64_t AsyncFileWriter::failures() const {
@@ -111,9 +176,11 @@ void AsyncFileWriter::run(std::stop_token stop) {
         lock.unlock();
         bool failed = false;
         try {
-            if (job.remove) {
+            if (job.kind == Kind::kRemove) {
                 std::error_code ignored;
                 std::filesystem::remove(job.path, ignored);
+            } else if (job.kind == Kind::kAppend) {
+                append_to_file(job.path, job.bytes);
             } else {
                 write_file_atomically(job.path, job.bytes);
             }

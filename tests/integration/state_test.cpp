@@ -178,6 +178,7 @@ TEST(BatteryTest, ChangedRamIsWrittenOnceTheIntervalPasses) {
     auto machine = boot(rom);
     const auto start = std::chrono::steady_clock::now();
     emu::BatteryFile battery(*machine, sav, std::chrono::seconds(5));
+    EXPECT_FALSE(battery.load());  // no file yet: it may be created
     std::vector<std::uint8_t> ram(machine->battery_ram().size(), 0x11);
     machine->load_battery_ram(ram);
 

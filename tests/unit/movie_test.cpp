@@ -77,6 +77,35 @@ TEST(MovieTest, ErrorsNameTheLineAndTheProblem) {
     expect_error("1x A\n", "frame count '1x'");
 }
 
+TEST(MovieTest, MoviesAreBoundedAndErrorsNameTheLine) {
+    expect_error("10 A\n18446744073709551615 -\n", "test.movie:2: frame count");
+    expect_error("4294967297 -\n", "too large");
+    expect_error("99999999999999999999999 -\n", "test.movie:1: frame count");
+    EXPECT_EQ(Movie::parse("4294967296 -\n").total_frames(), emu::kMaxSegmentFrames);
+}
+
+TEST(MovieTest, BinaryGarbageIsEscapedInTheMessage) {
+    expect_error(std::string("12 \x1b[2J\xff\n", 9), "unknown buttons '\\x1B[2J\\xFF'");
+}
+
+TEST(MovieTest, ForgottenSegmentsStillCountAndAppendedLinesReadBackWhole) {
+    Movie movie;
+    movie.append(button::kA, 8);
+    movie.append(button::kNone, 16);
+    std::string file = Movie::kHeader + movie.lines();
+    movie.forget_segments();
+    EXPECT_TRUE(movie.segments().empty());
+    movie.append(button::kNone, 16);  // the same buttons as the forgotten last segment
+    movie.append(button::kB, 8);
+    file += movie.lines();
+    EXPECT_EQ(movie.total_frames(), 48u);
+    EXPECT_EQ(Movie::count_frames(file, "m"), 48u);
+    const auto whole = Movie::parse(file);
+    EXPECT_EQ(whole.total_frames(), 48u);
+    EXPECT_EQ(whole.buttons_at(8), button::kNone);
+    EXPECT_EQ(whole.buttons_at(40), button::kB);
+}
+
 TEST(MovieTest, MissingFileNamesThePath) {
     try {
         (void)Movie::load("/nonexistent/run.movie");

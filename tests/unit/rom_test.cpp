@@ -107,6 +107,23 @@ TEST(RomTest, FileOver8MiBIsRefused) {
                      "at most 8 MiB");
 }
 
+TEST(RomTest, TruncatedRomNamesItsSizeAndTheDeclaredSize) {
+    auto bytes = synthetic_rom(2 * 1024 * 1024);
+    bytes[0x148] = 0x06;  // 2 MiB declared
+    fix_header_checksum(bytes);
+    bytes.resize(1000);  // the header is intact, the rest is missing
+    const auto path = write_file(temp_dir("rom") / "cut.gbc", bytes);
+    try {
+        (void)emu::Rom::from_file(path);
+        ADD_FAILURE() << "a truncated ROM was accepted";
+    } catch (const emu::RomError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("cut.gbc"), std::string::npos) << message;
+        EXPECT_NE(message.find("1000 bytes"), std::string::npos) << message;
+        EXPECT_NE(message.find("2097152"), std::string::npos) << message;
+    }
+}
+
 TEST(RomTest, UnreadableFileIsRefused) {
     if (::geteuid() == 0) GTEST_SKIP() << "running as root: file permissions do not stop root";
     const auto path = write_file(temp_dir("rom") / "locked.gb", synthetic_rom());
