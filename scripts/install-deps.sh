@@ -8,6 +8,7 @@ build_packages=(
     libmgba-dev sdcc
     nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libboost-dev
     libcurl4-openssl-dev libsqlite3-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev
+    libtorch-dev
 )
 test_packages=(googletest libgtest-dev libgmock-dev clang-format python3 python3-wsproto chromium nodejs npm)
 

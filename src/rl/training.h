@@ -1,0 +1,86 @@
+// rl/training.h — a PPO training run: N environments on a VectorEnv, rollouts, updates, the run
+// directory (config, checkpoints with every env's state and the generator, training.sqlite,
+// metrics.prom) and resuming after a crash. It owns the loop; the network and the update live in
+// policy.h and ppo.h, the CLI in app/train_command.cpp.
+//   RUN/config.json                     every hyper-parameter and how the envs were made
+//   RUN/policy.pt, RUN/policy.json      the newest checkpoint's network (for run --agent ppo)
+//   RUN/checkpoint.json                 the newest checkpoint: counters, generator, env folders
+//   RUN/checkpoints/update-N/           policy.pt, optimizer.pt, env-I.state (the last two kept)
+//   RUN/training.sqlite, RUN/metrics.prom
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <stop_token>
+#include <vector>
+
+#include "env/observation.h"
+#include "env/vector_env.h"
+#include "rl/ppo.h"
+#include "rl/training_log.h"
+
+namespace crl::rl {
+
+struct TrainingOptions {
+    PpoConfig ppo;
+    std::uint64_t episode_steps = 2000;
+    std::uint64_t checkpoint_every = 20;  // updates
+    std::uint64_t seed = 1;
+    std::string device = "cpu";
+    bool status_line = false;
+    // Called after each update with its row (tests and the CLI's progress).
+    std::function<void(const UpdateRow&)> on_update;
+};
+
+struct TrainingCounters {
+    std::uint64_t updates = 0;
+    std::uint64_t env_steps = 0;
+    std::uint64_t episodes = 0;
+};
+
+class Training {
+  public:
+    // `starts` are the episode starts to choose from (empty: power-on). With resume, the run
+    // directory's checkpoint is loaded.
+    Training(std::vector<std::unique_ptr<env::Env>> envs, std::vector<env::EpisodeStart> starts,
+             std::filesystem::path run_dir, TrainingOptions options, bool resume);
+    ~Training();
+
+    // Until total_steps or `stop`; a checkpoint is written at the end either way.
+    void run(std::stop_token stop = {});
+    const TrainingCounters& counters() const { return counters_; }
+    const std::vector<UpdateRow>& history() const { return history_; }  // this process's rows
+    Policy& policy() { return learner_.policy(); }
+
+  private:
+    struct EpisodeProgress {
+        std::uint64_t steps = 0;
+        double total = 0;
+    };
+    UpdateRow collect_rollout(double& env_seconds, double& learner_seconds);
+    void finish_episode(std::size_t index, UpdateRow& row, double& returns, double& lengths);
+    void start_episode(std::size_t index, int row);
+    env::ObservationBuffers buffers(int row, std::size_t index);
+    void checkpoint();
+    void restore();
+
+    std::filesystem::path run_dir_;
+    TrainingOptions options_;
+    std::vector<env::EpisodeStart> starts_;
+    env::VectorEnv envs_;
+    std::vector<env::ObservationBuilder> builders_;
+    std::vector<EpisodeProgress> progress_;
+    torch::Device device_;
+    PpoLearner learner_;
+    Rollout rollout_;
+    std::mt19937_64 rng_;
+    TrainingCounters counters_;
+    TrainingLog log_;
+    std::vector<UpdateRow> history_;
+    std::vector<std::uint64_t> kept_checkpoints_;
+};
+
+}  // namespace crl::rl
