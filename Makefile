@@ -40,6 +40,7 @@ bench: build
 	$(BUILD_DIR)/crystal-rl-bench
 	$(BUILD_DIR)/crystal-rl-env-bench
 	$(BUILD_DIR)/crystal-rl-monitor-bench
+	PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 bench/python_bench.py
 
 run: build
 	$(BIN) run --speed 1 $(if $(ROM),--rom $(ROM)) $(RUN_ARGS)

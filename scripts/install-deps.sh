@@ -9,8 +9,9 @@ build_packages=(
     nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libboost-dev
     libcurl4-openssl-dev libsqlite3-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev libssl-dev
     libtorch-dev
+    pybind11-dev python3-dev python3-numpy
 )
-test_packages=(googletest libgtest-dev libgmock-dev clang-format python3 python3-wsproto chromium nodejs npm)
+test_packages=(googletest libgtest-dev libgmock-dev clang-format python3 python3-wsproto chromium nodejs npm python3-pytest python3-torch)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = "test" ]; then wanted+=("${test_packages[@]}"); fi
