@@ -314,6 +314,10 @@ Command add_run_command(CLI::App& app) {
         ->check(CLI::Range(0.1, 600.0))
         ->capture_default_str();
     command->add_flag("--llm-vision", llm.vision, "send the screen as a PNG (for vision models)");
+    command->add_flag_callback(
+        "--llm-no-tools", [&llm] { llm.tools = false; },
+        "ask for one button as JSON instead of offering the tools (press, navigate_to, talk_to, "
+        "write_note)");
     command->add_option("--llm-goal", llm.goal, "the goal written into every prompt")
         ->capture_default_str();
     if (const char* key = std::getenv("CRYSTAL_RL_LLM_API_KEY")) llm.api_key = key;

@@ -60,19 +60,22 @@ constexpr const char* kSchema = R"(
 }  // namespace
 
 nlohmann::json DecisionRecord::to_json() const {
-    return {{"step", step},
-            {"time", time},
-            {"agent", agent},
-            {"action", action},
-            {"source", source},
-            {"reasoning", reasoning},
-            {"latency_ms", latency_ms},
-            {"reward", reward},
-            {"breakdown", breakdown},
-            {"map", map},
-            {"x", x},
-            {"y", y},
-            {"fallback", source == "fallback"}};
+    nlohmann::json json = {{"step", step},
+                           {"time", time},
+                           {"agent", agent},
+                           {"action", action},
+                           {"source", source},
+                           {"reasoning", reasoning},
+                           {"latency_ms", latency_ms},
+                           {"reward", reward},
+                           {"breakdown", breakdown},
+                           {"map", map},
+                           {"x", x},
+                           {"y", y},
+                           {"fallback", source == "fallback"}};
+    // The LLM's prompt, tool calls, refused calls and outcomes, for the decisions panel.
+    if (details.is_object() && !details.empty()) json["details"] = details;
+    return json;
 }
 
 DecisionLog::DecisionLog(const std::filesystem::path& database) : path_(database) {

@@ -87,8 +87,7 @@ TEST_F(LlmAgentTest, ScriptedRepliesBecomeActionsWithTheirReasoning) {
     EXPECT_EQ(from_llm[1].reasoning, "talk");
     EXPECT_EQ(from_llm[2].action, Action::kRight);
     EXPECT_GT(from_llm[0].latency_ms, 0);
-    EXPECT_NE(from_llm[0].details["prompt"].get<std::string>().find("Game state"),
-              std::string::npos);
+    EXPECT_NE(from_llm[0].details["prompt"].get<std::string>().find("Goal:"), std::string::npos);
 
     const auto requests = server.requests();
     ASSERT_GE(requests.size(), 3u);

@@ -80,6 +80,35 @@ std::string FakeLlmServer::openai(const std::string& content) {
         .dump();
 }
 
+std::string FakeLlmServer::ollama_tools(const nlohmann::json& calls, const std::string& content) {
+    nlohmann::json tool_calls = nlohmann::json::array();
+    for (const auto& call : calls)
+        tool_calls.push_back({{"function", call}});
+    return nlohmann::json{
+        {"model", "fake"},
+        {"message", {{"role", "assistant"}, {"content", content}, {"tool_calls", tool_calls}}},
+        {"done", true}}
+        .dump();
+}
+
+std::string FakeLlmServer::openai_tools(const nlohmann::json& calls, const std::string& content) {
+    nlohmann::json tool_calls = nlohmann::json::array();
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const auto& arguments = calls[i]["arguments"];
+        tool_calls.push_back({{"id", "call_" + std::to_string(i)},
+                              {"type", "function"},
+                              {"function",
+                               {{"name", calls[i]["name"]},
+                                {"arguments", arguments.is_string() ? arguments.get<std::string>()
+                                                                    : arguments.dump()}}}});
+    }
+    nlohmann::json message = {{"role", "assistant"}, {"tool_calls", tool_calls}};
+    message["content"] = content.empty() ? nlohmann::json(nullptr) : nlohmann::json(content);
+    return nlohmann::json{
+        {"choices", {{{"index", 0}, {"message", message}, {"finish_reason", "tool_calls"}}}}}
+        .dump();
+}
+
 void FakeLlmServer::serve(int handle) {
     asio::io_context io;
     beast::error_code ec;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,11 @@ class FakeLlmServer {
     // Bodies as the two APIs send them.
     static std::string ollama(const std::string& content);
     static std::string openai(const std::string& content);
+    // Tool calls as each API sends them; `calls` is [{"name": ..., "arguments": {...}}]. Ollama
+    // sends arguments as an object, OpenAI-compatible servers as a JSON string (an argument that
+    // is already a string is sent as it is, to test malformed JSON).
+    static std::string ollama_tools(const nlohmann::json& calls, const std::string& content = "");
+    static std::string openai_tools(const nlohmann::json& calls, const std::string& content = "");
 
   private:
     struct Impl;
