@@ -61,8 +61,14 @@ function handleText(message) {
       image.src = `data:image/png;base64,${message.image_data}`;
       break;
     }
-    case 'stats_update': showStats(message.stats || {}, message.game_state || {}); break;
-    case 'decision': addDecision(message.decision); break;
+    case 'stats_update':
+      showStats(message.stats || {}, message.game_state || {});
+      if (window.crlMap) window.crlMap.stats(message);
+      break;
+    case 'decision':
+      addDecision(message.decision);
+      if (window.crlMap) window.crlMap.decision(message.decision);
+      break;
     case 'welcome': fillAgents(message.agents || [], message.control); break;
     case 'control_ack': $('control-message').textContent = `${message.command}: done`; break;
     case 'error': $('control-message').textContent = `server: ${message.message}`; break;
@@ -171,7 +177,13 @@ function addDecision(decision) {
   row.innerHTML = '<td></td><td></td><td class="source"></td><td></td><td></td><td class="reasoning"></td>';
   const cells = [decision.step, decision.action, decision.source,
     decision.latency_ms ? `${Math.round(decision.latency_ms)} ms` : '', (decision.reward || 0).toFixed(3), decision.reasoning || ''];
+  // The LLM's tool calls, refused calls and how the last tool ended; the prompt on hover.
+  const details = decision.details || {};
+  const notes = [details.tool_errors && `refused: ${details.tool_errors.join('; ')}`,
+    details.tool_outcome && `→ ${details.tool_outcome}`, details.error && `error: ${details.error}`];
+  cells[5] = [cells[5], ...notes.filter(Boolean)].filter(Boolean).join(' · ');
   cells.forEach((text, i) => { row.children[i].textContent = text; });
+  if (details.prompt) row.children[5].title = details.prompt;
   const body = $('decisions');
   body.prepend(row);
   decisionRows.push(row);
