@@ -2,7 +2,7 @@
 the module is compiled exactly as `make test` compiles it. Configuration lives in pyproject.toml.
 
     pip install --no-build-isolation .     # into a virtual environment
-    CRYSTAL_RL_BUILD_DIR=...               # where CMake builds (default: build-pip)
+    CRYSTAL_RL_BUILD_DIR=build pip install --no-build-isolation .   # reuse an existing build
 """
 
 import os
@@ -21,10 +21,11 @@ class CMakeBuild(build_ext):
     def build_extension(self, ext):
         build_dir = pathlib.Path(os.environ.get("CRYSTAL_RL_BUILD_DIR", ROOT / "build-pip"))
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 1))
-        subprocess.run([
-            "cmake", "-S", str(ROOT), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
-            "-DCRL_BUILD_TESTS=OFF", "-DCRL_PYTHON=ON", f"-DPython3_EXECUTABLE={sys.executable}",
-        ], check=True)
+        configure = ["cmake", "-S", str(ROOT), "-B", str(build_dir), "-DCRL_PYTHON=ON",
+                     f"-DPython3_EXECUTABLE={sys.executable}"]
+        if not (build_dir / "CMakeCache.txt").exists():  # a fresh tree: only what the module needs
+            configure += ["-DCMAKE_BUILD_TYPE=Release", "-DCRL_BUILD_TESTS=OFF"]
+        subprocess.run(configure, check=True)
         subprocess.run(["cmake", "--build", str(build_dir), "-j", jobs, "--target", "crystal_rl_core"],
                        check=True)
         built = list((build_dir / "python" / "crystal_rl").glob("_core*.so"))
