@@ -41,6 +41,7 @@ bench: build
 	$(BUILD_DIR)/crystal-rl-env-bench
 	$(BUILD_DIR)/crystal-rl-monitor-bench
 	PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 bench/python_bench.py
+	$(BUILD_DIR)/crystal-rl-run-cost-bench
 
 run: build
 	$(BIN) run --speed 1 $(if $(ROM),--rom $(ROM)) $(RUN_ARGS)

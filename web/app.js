@@ -5,7 +5,16 @@
 const $ = (id) => document.getElementById(id);
 const screen = $('screen');
 const screenContext = screen.getContext('2d');
-const token = new URLSearchParams(location.search).get('token');
+// The control token comes in the address's fragment (#token=…, printed by `crystal-rl run`): a
+// fragment is never sent to a server. It is kept for this tab and taken out of the address bar.
+const token = (() => {
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromFragment) {
+    sessionStorage.setItem('crystal-rl-token', fromFragment);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return fromFragment || sessionStorage.getItem('crystal-rl-token');
+})();
 const FORMAT = { 1: 'image/png', 2: 'indexed', 3: 'image/jpeg' };
 
 let socket = null;
@@ -69,7 +78,7 @@ function handleText(message) {
       addDecision(message.decision);
       if (window.crlMap) window.crlMap.decision(message.decision);
       break;
-    case 'welcome': fillAgents(message.agents || [], message.control); break;
+    case 'welcome': fillAgents(message.agents || [], message.control, message.authorized); break;
     case 'control_ack': $('control-message').textContent = `${message.command}: done`; break;
     case 'error': $('control-message').textContent = `server: ${message.message}`; break;
     default: break;
@@ -190,7 +199,7 @@ function addDecision(decision) {
   while (body.children.length > 20) body.lastChild.remove();
 }
 
-function fillAgents(agents, control) {
+function fillAgents(agents, control, authorized) {
   const select = $('agent');
   select.replaceChildren(...agents.map((name) => {
     const option = document.createElement('option');
@@ -199,9 +208,11 @@ function fillAgents(agents, control) {
     return option;
   }));
   for (const button of document.querySelectorAll('.controls button, .pad button')) button.disabled = !control;
-  select.disabled = !control;
+  select.disabled = !authorized;
   $('speed').disabled = !control;
-  if (!control) $('control-message').textContent = 'controls need the server\'s token (?token=…)';
+  if (!authorized) {
+    $('control-message').textContent = 'open the address crystal-rl printed (…/#token=…) to switch agents, save or stop';
+  }
 }
 
 function control(command, value) {

@@ -38,34 +38,42 @@ struct RunOptions {
     monitor::MonitorOptions web;
 };
 
-// SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked elsewhere),
-// so no signal handler and no global flag are needed.
+// SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked in every
+// thread), so no signal handler and no global flag are needed. It starts before anything slow
+// (the start movie included), and asks everything to stop through a stop_source.
 class SignalWatcher {
   public:
-    explicit SignalWatcher(std::function<void(int)> on_signal)
-        : thread_([on_signal = std::move(on_signal)](std::stop_token stop) {
-              sigset_t signals;
-              sigemptyset(&signals);
-              sigaddset(&signals, SIGINT);
-              sigaddset(&signals, SIGTERM);
-              const timespec tick{0, 100'000'000};
+    SignalWatcher()
+        : thread_([this](std::stop_token stop) {
+              sigset_t signals = handled();
+              const timespec tick{0, 50'000'000};
               while (!stop.stop_requested()) {
                   const int signal = sigtimedwait(&signals, nullptr, &tick);
-                  if (signal > 0) on_signal(signal);
+                  if (signal > 0) {
+                      spdlog::info("signal {}: stopping", signal);
+                      stop_.request_stop();
+                  }
               }
           }) {}
 
     // Call first thing in main's thread, before any other thread starts.
     static void block_in_this_thread() {
+        sigset_t signals = handled();
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    }
+    std::stop_token token() const { return stop_.get_token(); }
+
+  private:
+    static sigset_t handled() {
         sigset_t signals;
         sigemptyset(&signals);
         sigaddset(&signals, SIGINT);
         sigaddset(&signals, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        return signals;
     }
 
-  private:
-    std::jthread thread_;
+    std::stop_source stop_;
+    std::jthread thread_;  // last: it uses stop_
 };
 
 trainer::AgentFactory agent_factory(std::uint32_t seed, const agent::LlmOptions& llm) {
@@ -142,28 +150,120 @@ void set_up_logging(const trainer::RunDirectory& run) {
     spdlog::set_default_logger(logger);
 }
 
+// The monitor's view of the trainer, which is made only after every check has passed: until
+// then (and the monitor serves nothing before start()) the hooks see no game.
+monitor::MonitorHooks monitor_hooks(const std::unique_ptr<trainer::Trainer>& trainer,
+                                    const trainer::RunDirectory& run) {
+    monitor::MonitorHooks hooks;
+    hooks.latest = [&trainer]() -> std::shared_ptr<const trainer::Snapshot> {
+        return trainer ? trainer->latest() : nullptr;
+    };
+    hooks.post = [&trainer](trainer::Command command) {
+        if (trainer) trainer->post(std::move(command));
+    };
+    hooks.watchers = [&trainer](int viewers) {
+        if (trainer) trainer->set_watchers(viewers);
+    };
+    hooks.decisions = [database = run.decisions()](int limit) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& record : trainer::DecisionLog::read_recent(database, limit)) {
+            list.push_back(record.to_json());
+        }
+        return list;
+    };
+    hooks.agents = trainer::Trainer::agent_names();
+    hooks.states_folder = run.states();
+    return hooks;
+}
+
+std::uint64_t checkpoint_number(const nlohmann::json& checkpoint, const char* key,
+                                const trainer::RunDirectory& run) {
+    if (!checkpoint.contains(key) || !checkpoint[key].is_number_unsigned()) {
+        throw std::runtime_error("--resume: '" + run.checkpoint_info().string() + "' has no \"" +
+                                 key + "\" (a whole number): the file is damaged");
+    }
+    return checkpoint[key].get<std::uint64_t>();
+}
+
+// What a resume starts from, every part checked against checkpoint.json before anything is
+// changed: the state's hash and the frames of inputs.movie that belong to the checkpoint.
+struct ResumeData {
+    nlohmann::json checkpoint;
+    std::vector<std::uint8_t> state;
+    trainer::ResumePoint point;
+    std::uint64_t movie_frames = 0;
+};
+
+ResumeData read_resume_data(const trainer::RunDirectory& run) {
+    ResumeData data;
+    data.checkpoint = run.read_checkpoint();
+    const auto& checkpoint = data.checkpoint;
+    const auto info = run.checkpoint_info().string();
+    data.point.resumed = true;
+    data.point.total_actions = checkpoint_number(checkpoint, "step", run);
+    data.movie_frames = checkpoint_number(checkpoint, "movie_frames", run);
+    data.point.movie_bytes = checkpoint_number(checkpoint, "movie_bytes", run);
+    const auto state_name = checkpoint.value("state", std::string());
+    const std::filesystem::path state_path = run.root / state_name;
+    if (state_name.empty() || state_path.parent_path() != run.checkpoints()) {
+        throw std::runtime_error("--resume: '" + info + "' names no checkpoint state under " +
+                                 run.checkpoints().string());
+    }
+    data.state = storage::read_file_bytes(state_path, "checkpoint state");
+    const auto sha1 = emu::sha1_hex(data.state);
+    if (sha1 != checkpoint.value("state_sha1", std::string())) {
+        throw std::runtime_error("--resume: checkpoint state '" + state_path.string() +
+                                 "' does not match '" + info + "' (SHA-1 " + sha1 + ", expected " +
+                                 storage::printable(checkpoint.value("state_sha1", "")) +
+                                 "): the file is damaged or from another checkpoint");
+    }
+    auto movie = storage::read_file_bytes(run.inputs(), "inputs movie");
+    if (movie.size() < data.point.movie_bytes) {
+        throw std::runtime_error(
+            "--resume: '" + run.inputs().string() + "' holds " + std::to_string(movie.size()) +
+            " bytes, but the checkpoint needs " + std::to_string(data.point.movie_bytes) +
+            ": the movie was cut short, so the run could not be replayed");
+    }
+    movie.resize(data.point.movie_bytes);  // what a killed process appended later is not ours
+    const auto frames = emu::Movie::count_frames(std::string(movie.begin(), movie.end()),
+                                                 "'" + run.inputs().string() + "'");
+    if (frames != data.movie_frames) {
+        throw std::runtime_error("--resume: '" + run.inputs().string() + "' holds " +
+                                 std::to_string(frames) + " frames where the checkpoint has " +
+                                 std::to_string(data.movie_frames) +
+                                 ": the movie does not lead to the checkpoint's state");
+    }
+    const auto& stats = checkpoint.value("stats", nlohmann::json::object());
+    data.point.total_reward = stats.value("total_reward", 0.0);
+    data.point.episode = stats.value("episode", std::uint64_t{1});
+    return data;
+}
+
+// A start that cannot go ahead leaves the file system as it was: every option, the port, the
+// ROM, the files to read and the run directory are checked before the first file is written.
 int run(RunOptions& options, const CLI::App& command) {
     SignalWatcher::block_in_this_thread();
+    SignalWatcher signals;
+    const auto stop = signals.token();
+
     std::optional<trainer::RunDirectory> run_dir;
-    trainer::ResumePoint resume;
-    nlohmann::json checkpoint;
+    std::optional<ResumeData> resume;
     if (options.resume) {
         run_dir = trainer::RunDirectory::open(*options.resume);
         apply_config(options, run_dir->read_config(), command);
-        checkpoint = nlohmann::json::parse(
-            storage::read_file_bytes(run_dir->checkpoint_info(), "checkpoint"));
-        const auto& stats = checkpoint["stats"];
-        resume.total_actions = checkpoint["step"].get<std::uint64_t>();
-        resume.total_reward = stats.value("total_reward", 0.0);
-        resume.episode = stats.value("episode", std::uint64_t{1});
     } else {
-        run_dir = trainer::RunDirectory::create(options.run_dir);
+        run_dir = trainer::RunDirectory::plan(options.run_dir);
     }
-    set_up_logging(*run_dir);
     if (options.agent == "replay" && !options.session.inputs && !options.resume) {
         throw std::runtime_error(
             "--agent replay plays the movie given with --inputs: add --inputs MOVIE");
     }
+
+    // The port first: it is the check most likely to fail (another run is on it).
+    std::unique_ptr<trainer::Trainer> trainer;
+    std::unique_ptr<monitor::Monitor> web;
+    if (!options.no_web)
+        web = std::make_unique<monitor::Monitor>(options.web, monitor_hooks(trainer, *run_dir));
 
     const auto rom = load_rom(options.session.rom);
     env::EnvOptions env_options;
@@ -173,35 +273,48 @@ int run(RunOptions& options, const CLI::App& command) {
     env::Env env(emu::make_machine(rom, machine_options(options.session)),
                  game::make_profile(rom, options.session.profile), env_options);
 
-    // The cartridge's battery save: loaded before the start (a reset keeps cartridge RAM; a state
-    // brings its own), written off this thread whenever it changes.
+    // The cartridge's battery save: checked and loaded before the start (a reset keeps
+    // cartridge RAM; a state brings its own), written off this thread whenever it changes.
     std::unique_ptr<emu::BatteryFile> battery;
     if (options.session.battery) {
         battery = std::make_unique<emu::BatteryFile>(env.machine(), *options.session.battery);
         battery->load();
     }
 
+    env::EpisodeStart start;
+    std::optional<trainer::RunLock> lock;
     if (options.resume) {
-        const auto state = storage::read_file_bytes(
-            run_dir->root / checkpoint["state"].get<std::string>(), "checkpoint state");
-        auto movie = emu::Movie::load(run_dir->inputs());
-        emu::Movie kept;  // the inputs up to the checkpoint; later ones were lost with the process
-        auto frames_left = checkpoint["movie_frames"].get<std::uint64_t>();
-        for (const auto& segment : movie.segments()) {
-            const auto frames = std::min(segment.frames, frames_left);
-            kept.append(segment.buttons, frames);
-            frames_left -= frames;
-        }
-        env.restore(state, std::move(kept));
+        lock.emplace(run_dir->root);
+        resume = read_resume_data(*run_dir);
+        emu::Movie counted;  // the frames before the checkpoint are on disk, not in memory
+        if (resume->movie_frames > 0) counted.append(emu::button::kNone, resume->movie_frames);
+        counted.forget_segments();
+        env.restore(resume->state, std::move(counted));
     } else {
-        storage::write_file_atomically(run_dir->config(), config_json(options, rom).dump(2));
-        env::EpisodeStart start;
-        if (options.session.state) {
+        if (options.session.state)
             start.state = storage::read_file_bytes(*options.session.state, "state");
-            storage::write_file_atomically(run_dir->start_state(), *start.state);
-        }
         if (options.session.inputs) start.movie = emu::Movie::load(*options.session.inputs);
-        env.reset(start);
+        start.stop = stop;
+        try {
+            env.reset(start);  // the start movie: a signal cuts it short, nothing was created
+        } catch (const emu::StateError& error) {
+            throw std::runtime_error("state '" + options.session.state->string() +
+                                     "': " + error.what());
+        }
+        if (stop.stop_requested()) {
+            std::cerr << "crystal-rl: stopped during the start movie; no run was created\n";
+            return 0;
+        }
+        lock.emplace(run_dir->root);
+        run_dir = trainer::RunDirectory::plan(run_dir->root);  // again, now that it is ours
+        run_dir->make_folders();
+        storage::write_file_atomically(run_dir->config(), config_json(options, rom).dump(2));
+        if (start.state) storage::write_file_atomically(run_dir->start_state(), *start.state);
+    }
+    set_up_logging(*run_dir);
+    if (resume) {
+        // Inputs a killed process appended after its last checkpoint are cut off.
+        std::filesystem::resize_file(run_dir->inputs(), resume->point.movie_bytes);
     }
 
     trainer::TrainerOptions trainer_options;
@@ -212,38 +325,30 @@ int run(RunOptions& options, const CLI::App& command) {
     trainer_options.speed = options.speed;
     trainer_options.checkpoint_every = options.checkpoint_every;
     trainer_options.status_line = !options.quiet && ::isatty(STDERR_FILENO);
-    trainer::Trainer trainer(env, *run_dir, agent_factory(options.seed, options.llm),
-                             trainer_options, resume);
-
-    std::unique_ptr<monitor::Monitor> web;
-    if (!options.no_web) {
-        monitor::MonitorHooks hooks;
-        hooks.latest = [&trainer] { return trainer.latest(); };
-        hooks.post = [&trainer](trainer::Command command) { trainer.post(std::move(command)); };
-        hooks.watchers = [&trainer](int viewers) { trainer.set_watchers(viewers); };
-        hooks.decisions = [database = run_dir->decisions()](int limit) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& record : trainer::DecisionLog::read_recent(database, limit)) {
-                list.push_back(record.to_json());
-            }
-            return list;
-        };
-        hooks.agents = trainer.agent_names();
-        web = std::make_unique<monitor::Monitor>(options.web, hooks);
-        web->start();
-    }
+    trainer = std::make_unique<trainer::Trainer>(
+        env, *run_dir, agent_factory(options.seed, options.llm), trainer_options,
+        resume ? resume->point : trainer::ResumePoint{});
+    if (web) web->start();
     spdlog::info("run {} started: {} on '{}'", run_dir->root.string(), options.agent,
                  rom.header().title);
     if (!options.quiet) std::cerr << "crystal-rl: run directory " << run_dir->root.string() << '\n';
-    if (web) std::cerr << "crystal-rl: dashboard at " << web->url() << std::endl;
-    SignalWatcher signals([&](int signal) {
-        spdlog::info("signal {}: stopping", signal);
-        trainer.post(trainer::command::Stop{});
-    });
-    trainer.run();
+    if (web) {
+        std::cerr << "crystal-rl: dashboard at " << web->control_url()
+                  << "  (the #token part lets that page save, load, switch agents and stop)"
+                  << std::endl;
+    }
+    trainer->run(stop);
     if (web) web->stop();
+    int exit_code = 0;
+    if (trainer->failed_writes() > 0) {
+        std::cerr << "crystal-rl: error: " << trainer->failed_writes()
+                  << " file write(s) of the run failed; see " << run_dir->log().string() << '\n';
+        exit_code = 1;
+    }
+    trainer.reset();
+    if (battery) battery->flush();  // throws if the save could not be written
     spdlog::info("run stopped cleanly");
-    return 0;
+    return exit_code;
 }
 
 }  // namespace
@@ -332,9 +437,17 @@ Command add_run_command(CLI::App& app) {
     command->add_option("--stream-fps", web.stream_fps, "screen updates a second pushed to viewers")
         ->check(CLI::Range(1.0, 60.0))
         ->capture_default_str();
-    command->add_option(
-        "--control-token", web.control_token,
-        "viewers must present this to pause, step or steer (required off loopback)");
+    command->add_option("--control-token", web.control_token,
+                        "the token that unlocks the controls (default: a random one, printed "
+                        "with the dashboard's address; required off loopback)");
+    command->add_option("--allow-origin", web.allowed_origins,
+                        "another web page origin (http://host:port) that may open the WebSocket "
+                        "(repeatable; the dashboard's own origin always may)");
+    command
+        ->add_option("--max-http-connections", web.max_http_connections,
+                     "HTTP connections at once; more get 503 (0: a quarter of the file limit)")
+        ->check(CLI::Range(0, 1'000'000))
+        ->capture_default_str();
     command
         ->add_option("--max-message-bytes", web.max_message_bytes,
                      "largest WebSocket message a viewer may send (larger: close 1009)")

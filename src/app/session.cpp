@@ -16,7 +16,8 @@ void add_session_options(CLI::App& command, SessionOptions& options) {
                     "input movie to play first (docs/movies.md: '<frames> <buttons>' lines)")
         ->check(CLI::ExistingFile);
     command.add_option("--battery", options.battery,
-                       "battery save (.sav): loaded if it exists, written back at the end");
+                       "battery save (.sav): loaded if it exists; run writes it back, state and "
+                       "screenshot only read it");
     command.add_option("--frames", options.frames, "frames to run after the state and movie")
         ->capture_default_str();
     command
@@ -65,9 +66,9 @@ Session open_session(const SessionOptions& options, emu::Render render) {
     const auto rom = load_rom(options.rom);
     session.profile = game::make_profile(rom, options.profile);
     session.machine = emu::make_machine(rom, machine_options(options));
-    if (options.battery) {
-        session.battery = std::make_unique<emu::BatteryFile>(*session.machine, *options.battery);
-        if (session.battery->load()) session.machine->reset();
+    // One-shot commands only read the battery save: they never write it back.
+    if (options.battery && emu::BatteryFile::load_into(*session.machine, *options.battery)) {
+        session.machine->reset();
     }
     if (options.state) session.machine->load_state_file(*options.state);
     if (options.inputs) {

@@ -39,7 +39,6 @@ emu::MachineOptions machine_options(const SessionOptions& options);
 struct Session {
     std::unique_ptr<emu::Machine> machine;
     std::unique_ptr<game::Profile> profile;
-    std::unique_ptr<emu::BatteryFile> battery;  // flushes when the session ends
     std::optional<emu::Movie> movie;
 };
 

@@ -17,6 +17,17 @@ bool acceptable_size(std::size_t size, std::size_t ram) {
     return false;
 }
 
+// A ROM whose size happens to equal its RAM's (128 KiB games with 128 KiB of RAM) passes the
+// size check; its header does not: the same title and checksums where a ROM keeps them.
+bool looks_like_the_rom(const std::vector<std::uint8_t>& bytes, const RomHeader& header) {
+    constexpr std::size_t kTitle = 0x134, kHeaderChecksum = 0x14D, kGlobalChecksum = 0x14E;
+    if (bytes.size() < kHeaderEnd) return false;
+    const std::string title(bytes.begin() + kTitle,
+                            bytes.begin() + static_cast<long>(kTitle + header.title.size()));
+    return title == header.title && bytes[kHeaderChecksum] == header.header_checksum &&
+           (bytes[kGlobalChecksum] << 8 | bytes[kGlobalChecksum + 1]) == header.global_checksum;
+}
+
 void check_can_create(const std::filesystem::path& path) {
     const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::error_code ec;
@@ -72,6 +83,11 @@ bool BatteryFile::load_into(Machine& machine, const std::filesystem::path& path)
             "so it is neither loaded nor overwritten");
     }
     auto bytes = storage::read_file_bytes(path, "battery save");
+    if (looks_like_the_rom(bytes, machine.header())) {
+        throw std::runtime_error("battery save '" + path.string() +
+                                 "' is a copy of the ROM (its header is the game's), not a "
+                                 "battery save: it is neither loaded nor overwritten");
+    }
     bytes.resize(ram_size);  // the clock footer, if any: our clock comes from --rtc
     machine.load_battery_ram(bytes);
     return true;

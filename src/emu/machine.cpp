@@ -21,12 +21,25 @@ void Machine::run_long(std::uint64_t frames, Buttons buttons, Render render_at_e
     }
 }
 
-void Machine::play(const Movie& movie, Render render_at_end) {
+bool Machine::play(const Movie& movie, Render render_at_end, std::stop_token stop) {
+    // About a tenth of a second of emulation between looks at the stop request.
+    constexpr std::uint64_t kFramesBetweenStopChecks = 2048;
     const auto& segments = movie.segments();
     for (std::size_t i = 0; i < segments.size(); ++i) {
-        run_long(segments[i].frames, segments[i].buttons,
-                 i + 1 == segments.size() ? render_at_end : Render::kNone);
+        const auto render = i + 1 == segments.size() ? render_at_end : Render::kNone;
+        if (!stop.stop_possible()) {
+            run_long(segments[i].frames, segments[i].buttons, render);
+            continue;
+        }
+        for (auto left = segments[i].frames; left > 0;) {
+            if (stop.stop_requested()) return false;
+            const auto chunk = std::min(left, kFramesBetweenStopChecks);
+            left -= chunk;
+            run_frames(static_cast<int>(chunk), segments[i].buttons,
+                       left == 0 ? render : Render::kNone);
+        }
     }
+    return true;
 }
 
 void Machine::save_state_file(const std::filesystem::path& path) const {

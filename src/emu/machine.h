@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -101,8 +102,10 @@ class Machine {
 
     // Any number of frames (run_frames takes an int), drawing as asked only at the very end.
     void run_long(std::uint64_t frames, Buttons buttons, Render render_at_end);
-    // Plays a movie from the current frame, segment by segment.
-    void play(const Movie& movie, Render render_at_end);
+    // Plays a movie from the current frame, segment by segment. With a stop token it plays in
+    // short chunks and returns false as soon as a stop is requested (a signal during a long
+    // start movie must not wait for its end); true when the whole movie was played.
+    bool play(const Movie& movie, Render render_at_end, std::stop_token stop = {});
 
     void save_state_file(const std::filesystem::path& path) const;
     void load_state_file(const std::filesystem::path& path);

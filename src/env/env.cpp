@@ -28,7 +28,7 @@ const game::GameState& Env::reset(const EpisodeStart& start) {
     machine_->reset();
     if (start.state) machine_->load_state(*start.state);
     inputs_ = start.movie ? *start.movie : emu::Movie();
-    if (start.movie) machine_->play(*start.movie, render_);
+    if (start.movie) machine_->play(*start.movie, render_, start.stop);
     episode_steps_ = 0;
     state_ = read_state();
     tracker_.reset(state_);

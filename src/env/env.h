@@ -28,6 +28,7 @@ struct EnvOptions {
 struct EpisodeStart {
     std::optional<std::vector<std::uint8_t>> state;  // else power-on
     std::optional<emu::Movie> movie;                 // played after the state
+    std::stop_token stop;  // a stop request cuts the movie short (reset() returns at once)
 };
 
 struct StepResult {
@@ -61,6 +62,9 @@ class Env {
     std::uint64_t episode_steps() const { return episode_steps_; }
     // Every frame's buttons since the episode's start (after its state), movie included.
     const emu::Movie& inputs() const { return inputs_; }
+    // The caller has written inputs() out: keep counting frames but drop the segments, so a
+    // long run's memory stays flat.
+    void forget_written_inputs() { inputs_.forget_segments(); }
     // Restores a checkpoint mid-episode: the machine state and the inputs that led to it.
     void restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs);
 

@@ -63,7 +63,7 @@ RewardConfig RewardConfig::parse(const std::string& json_text, const std::string
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(json_text);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {  // parse errors and 1e400 alike
         throw std::runtime_error("reward file " + source + ": not valid JSON: " + error.what());
     }
     if (!json.is_object())
@@ -79,6 +79,16 @@ RewardConfig RewardConfig::parse(const std::string& json_text, const std::string
         if (!value.is_number()) {
             throw std::runtime_error("reward file " + source + ": '" + key +
                                      "' must be a number, got " + value.dump());
+        }
+        // A count or a cap below zero means nothing; it would silently invert the reward.
+        const bool non_negative = key == "stuck_after_visits" || key == "money_cap";
+        if (non_negative && value.get<double>() < 0) {
+            throw std::runtime_error("reward file " + source + ": '" + key +
+                                     "' must be 0 or more, got " + value.dump());
+        }
+        if (field->whole && (value.get<double>() > 1e9 || value.get<double>() < -1e9)) {
+            throw std::runtime_error("reward file " + source + ": '" + key +
+                                     "' is out of range, got " + value.dump());
         }
         if (field->number) config.*(field->number) = value.get<double>();
         if (field->whole) config.*(field->whole) = value.get<int>();

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "storage/files.h"
+
 namespace crl::game {
 
 SymbolTable SymbolTable::parse(const std::string& text, const std::string& source) {
@@ -29,8 +31,8 @@ SymbolTable SymbolTable::parse(const std::string& text, const std::string& sourc
             table.symbols_[name] = {bank, static_cast<std::uint16_t>(address)};
         } catch (const std::logic_error&) {
             throw std::runtime_error("symbol file " + source + ":" + std::to_string(number) +
-                                     ": expected 'BANK:ADDRESS name' in hexadecimal, got '" + line +
-                                     "'");
+                                     ": expected 'BANK:ADDRESS name' in hexadecimal, got '" +
+                                     storage::printable(line) + "'");
         }
     }
     return table;

@@ -190,8 +190,18 @@ VariablesFile VariablesFile::parse(const std::string& text, const std::string& s
     file.source = source;
     try {
         file.document = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {  // parse errors and 1e400 alike
         throw VariablesError("variables file " + source + ": not valid JSON: " + error.what());
+    }
+    if (file.document.is_object() && file.document.contains("badges_possible")) {
+        const auto& possible = file.document["badges_possible"];
+        if (!possible.is_number_integer() || possible.get<long long>() < 0 ||
+            possible.get<long long>() > 64) {
+            throw VariablesError("variables file " + source +
+                                 ": \"badges_possible\" must be a whole number from 0 to 64, "
+                                 "got " +
+                                 possible.dump());
+        }
     }
     if (!file.document.is_object() || !file.document.contains("variables") ||
         !file.document["variables"].is_object()) {

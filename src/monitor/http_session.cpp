@@ -99,6 +99,16 @@ std::string metrics(Monitor::Shared& shared) {
            static_cast<double>(shared.frames_replaced.load()));
     metric("messages_received_total", "counter", "WebSocket messages from viewers.",
            static_cast<double>(shared.messages_received.load()));
+    metric("ws_origin_refused_total", "counter",
+           "WebSocket upgrades refused (403) because the page's Origin is not allowed.",
+           static_cast<double>(shared.origins_refused.load()));
+    metric("http_connections", "gauge", "Open HTTP connections.", shared.http_connections.load());
+    metric("http_refused_total", "counter", "Connections refused (503) over the connection cap.",
+           static_cast<double>(shared.http_refused.load()));
+    metric("http_rejected_total", "counter", "Malformed or oversized requests (400, 413, 431).",
+           static_cast<double>(shared.http_rejected.load()));
+    metric("accept_errors_total", "counter", "Failed accepts (out of descriptors ...).",
+           static_cast<double>(shared.accept_errors.load()));
     return text;
 }
 
@@ -161,10 +171,31 @@ Response route(Monitor::Shared& shared, const Request& request) {
                          {{"error", "not found: " + std::string(path)}});
 }
 
+// The answer to a request the parser refused; nullopt when the peer just went away.
+std::optional<std::pair<http::status, std::string>> refusal(beast::error_code ec) {
+    if (ec == http::error::header_limit)
+        return std::pair{http::status::request_header_fields_too_large,
+                         "request header too large (at most 8 KiB)"};
+    if (ec == http::error::body_limit)
+        return std::pair{http::status::payload_too_large,
+                         "request body too large (at most 64 KiB)"};
+    if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message &&
+        ec != http::error::need_more && ec != http::error::need_buffer) {
+        return std::pair{http::status::bad_request, "malformed request: " + ec.message()};
+    }
+    return std::nullopt;
+}
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
   public:
     HttpSession(tcp::socket socket, Monitor::Shared* shared)
-        : stream_(std::move(socket)), shared_(shared) {}
+        : stream_(std::move(socket)), shared_(shared) {
+        ++shared_->http_connections;
+    }
+    ~HttpSession() { --shared_->http_connections; }
+    HttpSession(const HttpSession&) = delete;
+    HttpSession& operator=(const HttpSession&) = delete;
 
     void read() {
         parser_.emplace();
@@ -178,6 +209,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   private:
     void on_read(beast::error_code ec) {
         if (ec) {
+            if (const auto answer = refusal(ec)) {
+                ++shared_->http_rejected;
+                Request closing;
+                closing.version(11);
+                closing.keep_alive(false);
+                return write(json_response(closing, answer->first, {{"error", answer->second}}));
+            }
             beast::error_code ignored;
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
             return;
@@ -188,6 +226,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
             if (target.substr(0, target.find('?')) != "/ws") {
                 return write(json_response(request, http::status::not_found,
                                            {{"error", "the WebSocket is at /ws"}}));
+            }
+            const auto origin = request[http::field::origin];
+            if (!origin_allowed(*shared_, std::string_view(origin.data(), origin.size()))) {
+                ++shared_->origins_refused;
+                request.keep_alive(false);
+                return write(json_response(
+                    request, http::status::forbidden,
+                    {{"error",
+                      "a page from another origin may not connect (start the run with "
+                      "--allow-origin ORIGIN to let it)"}}));
             }
             if (shared_->stopping || shared_->clients.load() >= shared_->options.max_clients) {
                 return write(json_response(
@@ -211,10 +259,27 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                 if (ec || !shared_response->keep_alive()) {
                     beast::error_code ignored;
                     self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                    if (!ec) self->drain();
                     return;
                 }
                 self->read();
             });
+    }
+
+    // Reads and drops what the peer still sends (the rest of a refused request) until it closes,
+    // for at most a second: closing with unread bytes would reset the connection, and the peer
+    // could lose the answer it was just sent.
+    void drain() {
+        constexpr auto kDrainTime = std::chrono::seconds(1);
+        stream_.expires_after(kDrainTime);
+        drain_more();
+    }
+    void drain_more() {
+        buffer_.clear();
+        stream_.async_read_some(buffer_.prepare(16 * 1024),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (!ec) self->drain_more();
+                                });
     }
 
     beast::tcp_stream stream_;
@@ -226,6 +291,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 void start_http_session(tcp::socket socket, Monitor::Shared* shared) {
+    if (shared->http_connections.load() >= shared->max_http_connections) {
+        // Over the cap: a short answer without waiting for the request, then the descriptor
+        // is given back at once.
+        ++shared->http_refused;
+        static constexpr std::string_view kBusy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            "Content-Length: 40\r\nConnection: close\r\n\r\n"
+            "{\"error\":\"too many connections at once\"}";
+        beast::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.send(asio::buffer(kBusy.data(), kBusy.size()), 0, ignored);
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        return;
+    }
     std::make_shared<HttpSession>(std::move(socket), shared)->read();
 }
 

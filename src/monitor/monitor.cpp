@@ -1,6 +1,11 @@
 #include "monitor/monitor.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cctype>
+#include <random>
 
 #include "emu/machine.h"
 #include "image/frame_codecs.h"
@@ -82,13 +87,40 @@ class Broadcaster : public std::enable_shared_from_this<Broadcaster> {
 };
 
 void accept_next(Monitor::Shared* shared) {
-    shared->acceptor.async_accept(asio::make_strand(shared->io),
-                                  [shared](beast::error_code ec, tcp::socket socket) {
-                                      if (ec == asio::error::operation_aborted || shared->stopping)
-                                          return;
-                                      if (!ec) start_http_session(std::move(socket), shared);
-                                      accept_next(shared);
-                                  });
+    shared->acceptor.async_accept(
+        asio::make_strand(shared->io), [shared](beast::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || shared->stopping) return;
+            if (!ec) {
+                start_http_session(std::move(socket), shared);
+                return accept_next(shared);
+            }
+            // Out of descriptors (EMFILE, ENFILE) or memory: accepting again at once would spin
+            // on the same error. Wait a moment for connections to close.
+            ++shared->accept_errors;
+            constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
+            auto timer = std::make_shared<asio::steady_timer>(shared->io, kAcceptBackoff);
+            timer->async_wait([shared, timer](beast::error_code wait_error) {
+                if (!wait_error && !shared->stopping) accept_next(shared);
+            });
+        });
+}
+
+std::string random_token() {
+    std::random_device source;  // the kernel's random numbers
+    std::string token;
+    char part[9];
+    for (int i = 0; i < 4; ++i) {
+        std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(source()));
+        token += part;
+    }
+    return token;
+}
+
+// Half the descriptors the process may open, leaving the rest to viewers, files and SQLite.
+int default_max_http_connections() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 512;
+    return static_cast<int>(std::clamp<rlim_t>(limit.rlim_cur / 4, 4, 512));
 }
 
 bool is_loopback(const std::string& host) {
@@ -197,6 +229,21 @@ Monitor::Monitor(MonitorOptions options, MonitorHooks hooks)
                                       : ""));
     }
     shared_->bound_port = acceptor.local_endpoint().port();
+
+    auto& settings = shared_->options;
+    shared_->steering_needs_token = !settings.control_token.empty() || !is_loopback(settings.host);
+    if (settings.control_token.empty()) settings.control_token = random_token();
+    shared_->max_http_connections = settings.max_http_connections > 0
+                                        ? settings.max_http_connections
+                                        : default_max_http_connections();
+    const auto port = std::to_string(shared_->bound_port);
+    for (const auto* host : {"127.0.0.1", "localhost", "[::1]"})
+        shared_->allowed_origins.push_back(std::string("http://") + host + ":" + port);
+    if (settings.host != "0.0.0.0" && settings.host != "::") {
+        shared_->allowed_origins.push_back("http://" + settings.host + ":" + port);
+    }
+    for (const auto& origin : settings.allowed_origins)
+        shared_->allowed_origins.push_back(origin);
 }
 
 Monitor::~Monitor() {
@@ -249,6 +296,31 @@ std::string Monitor::url() const {
            ":" + std::to_string(port());
 }
 
+std::string Monitor::control_url() const {
+    return url() + "/#token=" + shared_->options.control_token;
+}
+
+const std::string& Monitor::control_token() const {
+    return shared_->options.control_token;
+}
+
+bool origin_allowed(const Monitor::Shared& shared, std::string_view origin) {
+    if (origin.empty()) return true;  // not a browser page
+    while (!origin.empty() && origin.back() == '/')
+        origin.remove_suffix(1);
+    const auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) ==
+                          std::tolower(static_cast<unsigned char>(y));
+               });
+    };
+    for (const auto& allowed : shared.allowed_origins) {
+        if (same(origin, allowed)) return true;
+    }
+    return false;
+}
+
 nlohmann::json Monitor::counters() const {
     return {{"clients", shared_->clients.load()},
             {"frames_encoded", shared_->frames_encoded.load()},
@@ -256,7 +328,12 @@ nlohmann::json Monitor::counters() const {
             {"frames_replaced", shared_->frames_replaced.load()},
             {"messages_received", shared_->messages_received.load()},
             {"messages_dropped", shared_->messages_dropped.load()},
-            {"errors_sent", shared_->errors_sent.load()}};
+            {"errors_sent", shared_->errors_sent.load()},
+            {"origins_refused", shared_->origins_refused.load()},
+            {"http_connections", shared_->http_connections.load()},
+            {"http_refused", shared_->http_refused.load()},
+            {"http_rejected", shared_->http_rejected.load()},
+            {"accept_errors", shared_->accept_errors.load()}};
 }
 
 }  // namespace crl::monitor

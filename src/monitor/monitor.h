@@ -7,10 +7,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "trainer/commands.h"
 #include "trainer/snapshot.h"
@@ -25,7 +27,13 @@ struct MonitorOptions {
     std::size_t max_message_bytes = 64 * 1024;
     int max_clients = 256;
     double messages_per_second = 50;  // per client, with bursts of twice that
-    std::string control_token;        // required for control messages when set
+    // Controls that write or end things (save_state, load_state, stop, agent) always need this
+    // token; given by the user, every control needs it. Empty: a random one is made at start.
+    std::string control_token;
+    // Pages that may open the WebSocket besides the dashboard's own origin (browsers send
+    // "Origin"; clients that send none, such as scripts, are accepted): "http://host:port".
+    std::vector<std::string> allowed_origins;
+    int max_http_connections = 0;  // HTTP connections at once; 0: sized to the file limit
     std::chrono::milliseconds ping_interval{30'000};
     std::chrono::milliseconds pong_timeout{10'000};
     std::size_t outbox_messages = 64;  // text messages queued per viewer before dropping
@@ -38,6 +46,7 @@ struct MonitorHooks {
     std::function<nlohmann::json(int limit)> decisions;                // newest first
     std::function<void(int)> watchers;                                 // viewers of the screen
     std::vector<std::string> agents;                                   // for the dashboard
+    std::filesystem::path states_folder;  // save_state/load_state names live here; empty: none
 };
 
 class Monitor {
@@ -52,6 +61,10 @@ class Monitor {
     void stop();  // closes every connection
     unsigned short port() const;
     std::string url() const;
+    // The dashboard's address with the control token in its fragment (#token=...): a browser
+    // never sends a fragment to a server, and the page reads it to unlock the controls.
+    std::string control_url() const;
+    const std::string& control_token() const;
     nlohmann::json counters() const;  // clients, frames encoded/sent/replaced, messages, errors
 
     struct Shared;

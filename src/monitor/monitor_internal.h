@@ -64,6 +64,10 @@ struct Monitor::Shared {
     std::map<std::uint64_t, std::weak_ptr<WsSession>> sessions;
     std::uint64_t next_session = 1;
     std::atomic<int> clients{0};
+    std::atomic<int> http_connections{0};
+    int max_http_connections = 0;
+    bool steering_needs_token = true;          // false on loopback without a user-given token
+    std::vector<std::string> allowed_origins;  // the dashboard's own, then --allow-origin
 
     std::mutex frame_mutex;
     std::shared_ptr<const EncodedFrame> frame;  // the newest, or the placeholder
@@ -75,6 +79,10 @@ struct Monitor::Shared {
     std::atomic<std::uint64_t> messages_received{0};
     std::atomic<std::uint64_t> errors_sent{0};
     std::atomic<std::uint64_t> messages_dropped{0};
+    std::atomic<std::uint64_t> origins_refused{0};
+    std::atomic<std::uint64_t> http_refused{0};   // over max_http_connections
+    std::atomic<std::uint64_t> http_rejected{0};  // malformed or oversized requests (4xx)
+    std::atomic<std::uint64_t> accept_errors{0};  // e.g. EMFILE: the accept loop backed off
     std::atomic<bool> stopping{false};
     std::function<void()> cancel_timers;
 
@@ -106,6 +114,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     void on_read(beast::error_code ec, std::size_t bytes);
     void handle(const std::string& text);
     void handle_control(const client::Control& control);
+    bool token_matches(const std::string& token) const;
+    // Checks a save_state/load_state request and makes its command; the refusal otherwise.
+    std::optional<std::string> state_control(const client::Control& control,
+                                             std::optional<trainer::Command>& command);
     void queue_text(std::shared_ptr<const std::string> message);
     void queue_error(const std::string& message);
     void queue_frame(const std::shared_ptr<const EncodedFrame>& frame, bool forced);
@@ -128,7 +140,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     FrameFormat format_ = FrameFormat::kPng;
     double fps_ = 0;  // 0: the server's rate
     bool decisions_ = false;
-    bool authorized_ = false;
+    bool authorized_ = false;  // presented the control token
+    bool may_steer_ = false;   // pause, resume, step, speed, press without the token
     std::uint64_t last_frame_id_ = ~0ull;
     double last_frame_time_ = 0;
 
@@ -140,7 +153,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     double ping_sent_ = 0;
 };
 
-// Serves one HTTP connection; hands WebSocket upgrades to a WsSession.
+// Serves one HTTP connection; hands WebSocket upgrades to a WsSession. Over the connection cap
+// it answers 503 at once and closes.
 void start_http_session(tcp::socket socket, Monitor::Shared* shared);
+// Whether a browser page from `origin` may open the WebSocket ("" = no Origin header: allowed).
+bool origin_allowed(const Monitor::Shared& shared, std::string_view origin);
 
 }  // namespace crl::monitor

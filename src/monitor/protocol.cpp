@@ -90,7 +90,8 @@ ClientMessage parse_client_message(const std::string& text) {
     if (json.is_discarded())
         return std::string("not JSON: send an object such as {\"type\": \"ping\"}");
     if (!json.is_object()) return std::string("expected a JSON object with a \"type\"");
-    if (!json.contains("type") || !json["type"].is_string()) return std::string("missing \"type\"");
+    if (!json.contains("type")) return std::string("missing \"type\"");
+    if (!json["type"].is_string()) return std::string("\"type\" must be a string");
     const auto type = json["type"].get<std::string>();
     try {
         if (type == "ping") return client::Ping{};
@@ -119,7 +120,8 @@ ClientMessage parse_client_message(const std::string& text) {
             }
             return client::Control{json["command"].get<std::string>(),
                                    json.value("value", nlohmann::json()),
-                                   optional_field<std::string>(json, "token")};
+                                   optional_field<std::string>(json, "token"),
+                                   optional_field<bool>(json, "overwrite").value_or(false)};
         }
     } catch (const nlohmann::json::exception& error) {
         return std::string("bad field in '" + type + "': " + error.what());

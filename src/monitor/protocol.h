@@ -47,6 +47,7 @@ struct Control {
     std::string command;
     nlohmann::json value;
     std::optional<std::string> token;
+    bool overwrite = false;  // save_state over an existing state
 };
 }  // namespace client
 using ClientMessage = std::variant<client::Ping, client::RequestScreen, client::RequestStats,

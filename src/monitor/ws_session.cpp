@@ -1,5 +1,8 @@
 #include <spdlog/spdlog.h>
 
+#include "storage/files.h"
+#include "trainer/run_directory.h"
+
 #include "monitor/monitor_internal.h"
 
 namespace crl::monitor {
@@ -51,7 +54,8 @@ void WsSession::on_accept(beast::error_code ec) {
         id_ = shared_->next_session++;
     }
     shared_->add_session(shared_from_this());
-    authorized_ = shared_->options.control_token.empty();
+    authorized_ = false;
+    may_steer_ = !shared_->steering_needs_token;
     queue_text(std::make_shared<const std::string>(connection_message()));
     queue_frame(shared_->refresh_frame(), true);
     queue_text(std::make_shared<const std::string>(shared_->stats_message()));
@@ -127,18 +131,17 @@ void WsSession::handle(const std::string& text) {
                 if (parsed.format) format_ = *parsed.format;
                 if (parsed.fps) fps_ = *parsed.fps;
                 if (parsed.decisions) decisions_ = *parsed.decisions;
-                if (parsed.token)
-                    authorized_ = shared_->options.control_token.empty() ||
-                                  *parsed.token == shared_->options.control_token;
-                nlohmann::json welcome = {
-                    {"type", "welcome"},
-                    {"version", kProtocolVersion},
-                    {"binary", binary_},
-                    {"format", to_string(format_)},
-                    {"fps", fps_ > 0 ? fps_ : shared_->options.stream_fps},
-                    {"decisions", decisions_},
-                    {"control", authorized_ && static_cast<bool>(shared_->hooks.post)},
-                    {"agents", shared_->hooks.agents}};
+                if (parsed.token) authorized_ = token_matches(*parsed.token);
+                nlohmann::json welcome = {{"type", "welcome"},
+                                          {"version", kProtocolVersion},
+                                          {"binary", binary_},
+                                          {"format", to_string(format_)},
+                                          {"fps", fps_ > 0 ? fps_ : shared_->options.stream_fps},
+                                          {"decisions", decisions_},
+                                          {"control", (authorized_ || may_steer_) &&
+                                                          static_cast<bool>(shared_->hooks.post)},
+                                          {"authorized", authorized_},
+                                          {"agents", shared_->hooks.agents}};
                 queue_text(std::make_shared<const std::string>(welcome.dump()));
                 queue_frame(shared_->refresh_frame(), true);
             } else if constexpr (std::is_same_v<T, client::Control>) {
@@ -148,17 +151,62 @@ void WsSession::handle(const std::string& text) {
         message);
 }
 
+bool WsSession::token_matches(const std::string& token) const {
+    // Compared in full whatever the mismatch, so the time taken says nothing about the token.
+    const auto& expected = shared_->options.control_token;
+    unsigned difference = token.size() != expected.size();
+    for (std::size_t i = 0; i < std::min(token.size(), expected.size()); ++i)
+        difference |= static_cast<unsigned char>(token[i] ^ expected[i]);
+    return difference == 0;
+}
+
+std::optional<std::string> WsSession::state_control(const client::Control& control,
+                                                    std::optional<trainer::Command>& command) {
+    const auto& folder = shared_->hooks.states_folder;
+    if (folder.empty()) return "this server keeps no states";
+    if (!control.value.is_string()) {
+        return control.command + " needs a state name: letters, digits, '_' or '-', at most 64";
+    }
+    const auto name = control.value.get<std::string>();
+    if (const auto problem = trainer::state_name_problem(name); !problem.empty()) {
+        return control.command + " refused: " + problem;
+    }
+    const auto path = folder / (name + ".state");
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (control.command == "load_state") {
+        if (!exists)
+            return "load_state refused: there is no state '" + name + "' in the run's states";
+        command = trainer::command::LoadState{path};
+        return std::nullopt;
+    }
+    if (exists && !control.overwrite) {
+        return "save_state refused: state '" + name +
+               "' exists; send \"overwrite\": true to replace it";
+    }
+    std::filesystem::create_directories(folder, ec);
+    if (ec) return "save_state refused: cannot create the states folder: " + ec.message();
+    command = trainer::command::SaveState{path};
+    return std::nullopt;
+}
+
 void WsSession::handle_control(const client::Control& control) {
     auto refuse = [&](const std::string& why) { queue_error(error_message(why, "control")); };
-    const bool token_ok =
-        authorized_ || (control.token && *control.token == shared_->options.control_token);
-    if (!token_ok)
-        return refuse(
-            "control refused: this server needs its control token (hello with \"token\")");
-    if (!shared_->hooks.post) return refuse("control refused: nothing to control");
-    std::optional<trainer::Command> command;
     const auto& name = control.command;
     const auto& value = control.value;
+    // Saving, loading, switching the agent and stopping change files or end the run: they always
+    // need the control token. Steering (pause, step, speed, buttons) needs it unless the server
+    // is on loopback without a token of the user's.
+    const bool writes =
+        name == "save_state" || name == "load_state" || name == "agent" || name == "stop";
+    const bool token_ok = authorized_ || (control.token && token_matches(*control.token));
+    if (!token_ok && (writes || !may_steer_)) {
+        return refuse("control refused: '" + storage::printable(name) +
+                      "' needs the control token (printed with the dashboard's address as "
+                      "#token=...; send it in hello or with the control)");
+    }
+    if (!shared_->hooks.post) return refuse("control refused: nothing to control");
+    std::optional<trainer::Command> command;
     if (name == "pause")
         command = trainer::command::Pause{};
     else if (name == "resume")
@@ -185,17 +233,10 @@ void WsSession::handle_control(const client::Control& control) {
             return refuse("press needs a button: A, B, START, SELECT, UP, DOWN, LEFT, RIGHT");
         command = trainer::command::Press{*action};
     } else if (name == "save_state" || name == "load_state") {
-        // Only plain names, written beside the run: a browser must not pick paths on the server.
-        const auto file = value.is_string() ? value.get<std::string>() : std::string();
-        const bool plain = !file.empty() && file.find('/') == std::string::npos &&
-                           file.find("..") == std::string::npos;
-        if (!plain) return refuse(name + " needs a plain file name (no folders)");
-        if (name == "save_state")
-            command = trainer::command::SaveState{file};
-        else
-            command = trainer::command::LoadState{file};
+        // Only names, inside RUN/states: a browser must never pick a path on the server.
+        if (const auto problem = state_control(control, command)) return refuse(*problem);
     } else {
-        return refuse("unknown control command '" + name + "'");
+        return refuse("unknown control command '" + storage::printable(name) + "'");
     }
     shared_->hooks.post(*command);
     queue_text(std::make_shared<const std::string>(

@@ -36,12 +36,16 @@ Trainer::Trainer(env::Env& env, RunDirectory run, AgentFactory make_agent, Train
       make_agent_(std::move(make_agent)),
       options_(std::move(options)) {
     log_ = std::make_unique<DecisionLog>(run_.decisions());
-    if (resume.total_actions > 0) log_->delete_after(resume.total_actions);
+    // The log may run ahead of the last durable checkpoint: those rows belong to lost steps.
+    if (resume.resumed) log_->delete_after(resume.total_actions);
     stats_.total_actions = resume.total_actions;
     stats_.total_reward = resume.total_reward;
     stats_.episode = resume.episode;
     stats_.speed = options_.speed;
     last_checkpoint_step_ = resume.total_actions;
+    previous_checkpoint_step_ = resume.total_actions;
+    resumed_ = resume.resumed;
+    movie_bytes_ = resume.movie_bytes;
     use_agent(options_.agent);
 }
 
@@ -52,7 +56,7 @@ void Trainer::use_agent(const std::string& name) {
     stats_.agent = name;
 }
 
-std::vector<std::string> Trainer::agent_names() const {
+std::vector<std::string> Trainer::agent_names() {
     return {"explorer", "random", "human", "llm"};
 }
 
@@ -60,6 +64,11 @@ void Trainer::run(std::stop_token stop) {
     started_ = steady_now();
     speed_epoch_ = started_;
     speed_epoch_frames_ = env_.machine().frame_count();
+    if (!resumed_) {
+        // A step-0 checkpoint: a run killed before its first interval can still be resumed.
+        checkpoint();
+        files_.flush();
+    }
     publish(true);
     while (!stop.stop_requested() && !stop_requested_ && !options_.stop_after_start_movie) {
         while (auto command = commands_.take())
@@ -149,8 +158,12 @@ void Trainer::step_once() {
     if (options_.after_step) options_.after_step();
     const double now = steady_now();
     rate_.add(now, stats_.total_actions, stats_.frames);
+    // A checkpoint waits while the previous one is still being written: the queue never grows
+    // and never holds two of them, whatever the disk's speed (with --checkpoint-every 1 a slow
+    // disk makes checkpoints as often as it can take them).
     if (options_.checkpoint_every > 0 &&
-        stats_.total_actions - last_checkpoint_step_ >= options_.checkpoint_every) {
+        stats_.total_actions - last_checkpoint_step_ >= options_.checkpoint_every &&
+        files_.idle()) {
         checkpoint();
     }
     publish(false);
@@ -169,12 +182,22 @@ nlohmann::json Trainer::checkpoint() {
     collect_agent_stats();
     const auto step = stats_.total_actions;
     const auto state_path = run_.checkpoint_state(step);
-    files_.write(state_path, env_.machine().save_state());
-    files_.write(run_.inputs(), env_.inputs().to_text());
+    auto state = env_.machine().save_state();
+    const auto state_sha1 = emu::sha1_hex(state);
+    files_.write(state_path, std::move(state));
+    // inputs.movie only grows: the inputs since the last checkpoint are appended, and then
+    // forgotten here, so neither memory nor bytes written grow with the run's length.
+    std::string movie_text = movie_bytes_ == 0 ? emu::Movie::kHeader : "";
+    movie_text += env_.inputs().lines();
+    env_.forget_written_inputs();
+    movie_bytes_ += movie_text.size();
+    if (!movie_text.empty()) files_.append(run_.inputs(), std::move(movie_text));
     nlohmann::json info = {{"step", step},
                            {"frame", env_.machine().frame_count()},
                            {"movie_frames", env_.inputs().total_frames()},
+                           {"movie_bytes", movie_bytes_},
                            {"state", std::filesystem::relative(state_path, run_.root).string()},
+                           {"state_sha1", state_sha1},
                            {"time", unix_now()},
                            {"stats", stats_.to_json()}};
     files_.write(run_.checkpoint_info(), info.dump(2));  // last: it names the files above

@@ -35,6 +35,8 @@ struct TrainerOptions {
 
 // Where a resumed run picks up.
 struct ResumePoint {
+    bool resumed = false;           // false: a new run, which starts with a step-0 checkpoint
+    std::uint64_t movie_bytes = 0;  // bytes of inputs.movie that belong to the checkpoint
     std::uint64_t total_actions = 0;
     double total_reward = 0;
     std::uint64_t episode = 1;
@@ -58,10 +60,13 @@ class Trainer {
     // How many viewers want the screen; the trainer draws frames only when someone watches.
     void set_watchers(int watchers) { watchers_.store(watchers); }
     const RunDirectory& run_directory() const { return run_; }
-    std::vector<std::string> agent_names() const;
+    static std::vector<std::string> agent_names();
 
-    // Writes the checkpoint files now (queued) and returns the checkpoint's JSON.
+    // Queues the checkpoint: its state, then the inputs since the last one (appended to
+    // inputs.movie), then checkpoint.json naming both. Returns the checkpoint's JSON.
     nlohmann::json checkpoint();
+    // Writes that failed so far (a full disk ...); each is logged.
+    std::uint64_t failed_writes() const { return files_.failures(); }
 
   private:
     void apply(const Command& command);
@@ -101,6 +106,8 @@ class Trainer {
     double last_status_ = 0;
     std::uint64_t last_checkpoint_step_ = 0;
     std::uint64_t previous_checkpoint_step_ = 0;
+    bool resumed_ = false;
+    std::uint64_t movie_bytes_ = 0;  // inputs.movie's length once the queued appends are done
 };
 
 }  // namespace crl::trainer

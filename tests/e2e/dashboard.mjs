@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's chromium via playwright-core, headless) against a
 // real crystal-rl run on the demo game. Exit 0 pass, 1 fail, 77 skipped (with the reason).
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,7 @@ let exitCode = 0;
 try {
   const { child, url } = await startServer(0);
   const port = Number(new URL(url).port);
+  check('the printed address carries the control token', /#token=[0-9a-f]{32}$/.test(url), url);
   browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -128,9 +130,10 @@ try {
   const later = await canvasInfo(page);
   const laterFrame = await number(page, 'frame-id');
   check('the screen changes over time', later.hash !== info.hash);
-  check('frame id rises by at least 20 in 3 s', laterFrame - firstFrame >= 20, `${firstFrame} -> ${laterFrame}`);
+  // Rates depend on the machine's load (make bench measures them); that frames keep coming does not.
+  check('frame id rises', laterFrame > firstFrame, `${firstFrame} -> ${laterFrame}`);
   const fps = await number(page, 'fps');
-  check('measured FPS is about the stream rate (10)', fps >= 7 && fps <= 13, `${fps} FPS`);
+  check('measured FPS is shown', fps > 0, `${fps} FPS`);
   check('total actions rise', (await number(page, 'total-actions')) > firstActions);
   check('uptime rises', (await text(page, 'uptime')) !== firstUptime);
   check('game state is filled in', (await text(page, 'map-name')) !== '–' && (await text(page, 'position')).includes('('),
@@ -178,6 +181,42 @@ try {
   check('pause stops the agent', (await number(page, 'total-actions')) === pausedAt);
   await page.click('[data-testid="resume"]');
   check('resume restarts it', await waitFor(page, (n) => Number(document.querySelector('[data-testid="total-actions"]').textContent) > n, pausedAt, 5000));
+  check('the token is taken out of the address bar', !page.url().includes('token'), page.url());
+
+  // Switching the agent needs the token: the page that was given it may.
+  await page.selectOption('[data-testid="agent"]', 'random');
+  check('with the token, the agent can be switched',
+    await waitFor(page, () => document.querySelector('[data-testid="agent-name"]').textContent.includes('random'), null, 5000));
+
+  // A page opened without the token watches, but cannot switch agents, save or stop.
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(url.replace(/#.*$/, ''));
+  check('without the token, the page still shows frames',
+    await waitFor(viewer, () => Number(document.querySelector('[data-testid="frame-id"]').textContent) > 0, null, 5000));
+  check('without the token, the agent switch is disabled',
+    await waitFor(viewer, () => document.querySelector('[data-testid="agent"]').disabled, null, 3000));
+  await viewerContext.close();
+
+  // A page served from another origin (here another port) cannot open the WebSocket.
+  const foreign = createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html' });
+    response.end('<!doctype html><title>elsewhere</title>');
+  });
+  await new Promise((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  const foreignPage = await browser.newPage();
+  await foreignPage.goto(`http://127.0.0.1:${foreign.address().port}/`);
+  const attempt = await foreignPage.evaluate((wsUrl) => new Promise((resolve) => {
+    const ws = new WebSocket(wsUrl);
+    ws.onopen = () => { ws.close(); resolve('open'); };
+    ws.onerror = () => resolve('refused');
+    setTimeout(() => resolve('timeout'), 5000);
+  }), `ws://127.0.0.1:${port}/ws`);
+  check('a page from another origin cannot connect', attempt === 'refused', attempt);
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  check('the refusal is counted in /metrics', /crystal_rl_ws_origin_refused_total [1-9]/.test(metrics));
+  await foreignPage.close();
+  foreign.close();
 
   // The server goes away: the page says so; it comes back: the page reconnects by itself.
   await stopServer(child);

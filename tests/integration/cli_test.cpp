@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "storage/files.h"
 #include "support/test_support.h"
 
 namespace crl::test {
@@ -89,14 +90,47 @@ TEST(CliTest, StateFileFromAnotherRomIsARuntimeError) {
     EXPECT_NE(result.out.find("another ROM"), std::string::npos) << result.out;
 }
 
-TEST(CliTest, BatteryOptionWritesTheSaveAtExit) {
+TEST(CliTest, StateOnlyReadsTheBatterySave) {
     CRL_REQUIRE_TESTROM(rom, "ucity/ucity.gbc");
     const auto sav = temp_dir("cli") / "ucity.sav";
-    const auto result =
-        run_cli("state --rom " + rom.string() + " --frames 30 --battery " + sav.string());
+    auto result = run_cli("state --rom " + rom.string() + " --frames 30 --battery " + sav.string());
     ASSERT_EQ(result.exit_code, 0) << result.out;
-    EXPECT_TRUE(std::filesystem::exists(sav));
-    EXPECT_EQ(std::filesystem::file_size(sav), 128u * 1024u);
+    EXPECT_FALSE(std::filesystem::exists(sav)) << "state wrote a battery save";
+    const std::vector<std::uint8_t> save(128u * 1024u, 0x5A);
+    storage::write_file_atomically(sav, save);
+    result = run_cli("state --rom " + rom.string() + " --frames 30 --battery " + sav.string());
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+    EXPECT_EQ(storage::read_file_bytes(sav, "save"), save);
+}
+
+TEST(CliTest, AFileThatIsNotABatterySaveIsRefusedAndLeftUnchanged) {
+    CRL_REQUIRE_TESTROM(rom, "ucity/ucity.gbc");
+    const auto dir = temp_dir("cli");
+    const auto rom_copy = dir / "copy.gbc";
+    std::filesystem::copy_file(rom, rom_copy);
+    const auto before = storage::read_file_bytes(rom_copy, "copy");
+    const auto notes = dir / "notes.txt";
+    { std::ofstream(notes) << "hello"; }
+    for (const auto& target : {rom_copy, notes}) {
+        const std::string run_options =
+            "run --quiet --no-web --max-actions 5 --run-dir " + (dir / "r").string();
+        for (const auto& command : {std::string("state --frames 1"), run_options}) {
+            const auto result =
+                run_cli(command + " --rom " + rom.string() + " --battery " + target.string());
+            EXPECT_EQ(result.exit_code, 1) << command << ": " << result.out;
+            EXPECT_NE(result.out.find(target.string()), std::string::npos) << result.out;
+            EXPECT_NE(result.out.find(target == notes ? "is 5 bytes" : "a copy of the ROM"),
+                      std::string::npos)
+                << result.out;
+            EXPECT_FALSE(std::filesystem::exists(dir / "r")) << "a refused run left its folder";
+        }
+    }
+    EXPECT_EQ(storage::read_file_bytes(rom_copy, "copy"), before);
+    EXPECT_EQ(std::filesystem::file_size(notes), 5u);
+    const auto missing_folder = run_cli("state --frames 1 --rom " + rom.string() + " --battery " +
+                                        (dir / "no/such/x.sav").string());
+    EXPECT_EQ(missing_folder.exit_code, 1) << missing_folder.out;
+    EXPECT_NE(missing_folder.out.find("does not exist"), std::string::npos) << missing_folder.out;
 }
 
 TEST(CliTest, BenchReportsFramesPerSecondAsJson) {

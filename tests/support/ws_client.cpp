@@ -19,8 +19,15 @@ struct WsClient::Impl {
     beast::flat_buffer buffer;
 };
 
-WsClient::WsClient(unsigned short port, const std::string& path, int receive_buffer_bytes)
+WsClient::WsClient(unsigned short port, const std::string& path, int receive_buffer_bytes,
+                   const std::string& origin)
     : impl_(std::make_unique<Impl>()) {
+    if (!origin.empty()) {
+        impl_->ws.set_option(
+            websocket::stream_base::decorator([origin](websocket::request_type& request) {
+                request.set(http::field::origin, origin);
+            }));
+    }
     auto& stream = beast::get_lowest_layer(impl_->ws);
     stream.expires_after(std::chrono::seconds(10));
     if (receive_buffer_bytes > 0) {
@@ -103,6 +110,23 @@ HttpResult http_get(unsigned short port, const std::string& target, const std::s
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(stream, buffer, response);
+    return {static_cast<int>(response.result_int()),
+            std::string(response[http::field::content_type]), response.body()};
+}
+
+HttpResult http_raw(unsigned short port, const std::string& request) {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(10));
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    beast::error_code ec;
+    asio::write(stream, asio::buffer(request), ec);  // the server may answer before it all goes
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(1024 * 1024);
+    http::read(stream, buffer, parser, ec);
+    if (!parser.is_header_done()) return {};
+    const auto& response = parser.get();
     return {static_cast<int>(response.result_int()),
             std::string(response[http::field::content_type]), response.body()};
 }

@@ -19,8 +19,9 @@ class WsClient {
   public:
     // Connects and completes the handshake; throws on failure.
     // receive_buffer_bytes > 0 shrinks the socket's receive buffer (for a viewer that stalls).
+    // A non-empty `origin` is sent as the Origin header, as a browser page would.
     explicit WsClient(unsigned short port, const std::string& path = "/ws",
-                      int receive_buffer_bytes = 0);
+                      int receive_buffer_bytes = 0, const std::string& origin = "");
     ~WsClient();
     WsClient(const WsClient&) = delete;
     WsClient& operator=(const WsClient&) = delete;
@@ -52,5 +53,8 @@ struct HttpResult {
 // A raw request line, sent as given (no normalisation), over a fresh connection.
 HttpResult http_get(unsigned short port, const std::string& target,
                     const std::string& method = "GET", bool websocket_upgrade = false);
+// Sends `request` byte for byte and reads one response; status 0 if the server closed the
+// connection without one.
+HttpResult http_raw(unsigned short port, const std::string& request);
 
 }  // namespace crl::test
