@@ -231,6 +231,8 @@ void PlanRunner::start(Plan plan) {
     finish_presses_ = 0;
     turn_tries_ = 0;
     blocked_.reset();
+    start_.reset();
+    last_here_.reset();
     outcome_ = "running";
 }
 
@@ -250,6 +252,7 @@ std::optional<env::Action> PlanRunner::next(const game::GameState& state) {
     if (state.screen == game::Screen::kText) return stop("text");
     if (state.screen != game::Screen::kOverworld) return stop("not on the map");
     const Place here{state.map_id, state.x, state.y};
+    if (!start_) start_ = here;
     const auto facing = game::direction_from_text(state.facing).value_or(Direction::kDown);
     auto& steps = plan_->steps;
     // Catch up: the player may be ahead (a step done) or anywhere later along the path.
@@ -269,7 +272,10 @@ std::optional<env::Action> PlanRunner::next(const game::GameState& state) {
     if (current.from != here) {
         return stop("unexpected place " + describe(here));
     }
-    if (pressed_facing_ && ++stalls_ >= kStallsToCallBlocked) {
+    const bool moved = last_here_ && *last_here_ != here;
+    last_here_ = here;
+    if (moved) stalls_ = 0;
+    if (!moved && pressed_facing_ && ++stalls_ >= kStallsToCallBlocked) {
         blocked_ = std::make_pair(current.from, current.direction);
         return stop("blocked at " + describe(here) + " going " +
                     game::to_string(current.direction));
@@ -279,7 +285,8 @@ std::optional<env::Action> PlanRunner::next(const game::GameState& state) {
 }
 
 std::optional<env::Action> PlanRunner::finish(const Place& here, Direction facing) {
-    (void)here;
+    const Place end = plan_->steps.empty() ? *start_ : plan_->steps.back().to;
+    if (here != end) return stop("done");  // the last step warped or crossed an edge
     if (!plan_->finally_face || finish_presses_ >= 2) return stop("done");
     ++finish_presses_;
     if (facing != *plan_->finally_face) {

@@ -107,6 +107,8 @@ class PlanRunner {
     int finish_presses_ = 0;
     int turn_tries_ = 0;
     std::optional<std::pair<game::Place, game::Direction>> blocked_;
+    std::optional<game::Place> start_;  // where the player stood when the plan began
+    std::optional<game::Place> last_here_;
     std::string outcome_;
 };
 

@@ -339,6 +339,7 @@ int run(RunOptions& options, const CLI::App& command) {
     }
     trainer->run(stop);
     if (web) web->stop();
+    std::cerr << trainer->milestones().summary();
     int exit_code = 0;
     if (trainer->failed_writes() > 0) {
         std::cerr << "crystal-rl: error: " << trainer->failed_writes()

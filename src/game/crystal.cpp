@@ -68,6 +68,27 @@ int bits_set(const Memory& memory, At at, int bytes) {
     return count;
 }
 
+// The background tile map the game composes in WRAM (wTilemap, 20x18), as text: letters,
+// digits, and '>' for the menu cursor; everything else is a space.
+nlohmann::json screen_text(const Memory& memory) {
+    constexpr At kTilemap{0, 0xC4A0};
+    constexpr int kColumns = 20, kRows = 18;
+    constexpr std::uint8_t kCursor = 0xED;
+    nlohmann::json lines = nlohmann::json::array();
+    for (int row = 0; row < kRows; ++row) {
+        std::string line;
+        for (int column = 0; column < kColumns; ++column) {
+            const auto tile = byte(memory, kTilemap, row * kColumns + column);
+            const std::uint8_t one[] = {tile == 0x50 ? std::uint8_t{0x7F} : tile};
+            line += tile == kCursor ? std::string(">") : decode_crystal_text(one);
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        lines.push_back(line);
+    }
+    return lines;
+}
+
 }  // namespace
 
 bool is_crystal(const emu::RomHeader& header) {
@@ -299,6 +320,8 @@ GameState CrystalProfile::read(const Memory& memory) const {
                    {"textbox_flags", textbox},
                    {"script_running", script}};
     if (!revision_.empty()) state.extra["revision"] = revision_;
+    // Menus, questions and battles as the player reads them: the screen's text lines.
+    if (state.screen != Screen::kOverworld) state.extra["screen_text"] = screen_text(memory);
     return state;
 }
 

@@ -34,6 +34,7 @@ class Profile {
 // (docs/game-profiles.md), all of them appear under "variables" in the JSON.
 class VariablesProfile final : public Profile {
   public:
+    // Throws VariablesError when the file's "grid" section is malformed.
     VariablesProfile(std::string name, VariablesFile file);
     const std::string& name() const override { return name_; }
     GameState read(const Memory& memory) const override;

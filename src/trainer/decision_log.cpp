@@ -55,6 +55,12 @@ constexpr const char* kSchema = R"(
         x INTEGER NOT NULL,
         y INTEGER NOT NULL,
         details TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS milestones (
+        step INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        time REAL NOT NULL
     );)";
 
 }  // namespace
@@ -125,6 +131,24 @@ void DecisionLog::delete_after(std::uint64_t step) {
     auto statement = prepare(db_, "DELETE FROM decisions WHERE step > ?", path_.string());
     sqlite3_bind_int64(statement.get(), 1, static_cast<sqlite3_int64>(step));
     sqlite3_step(statement.get());
+    auto milestones = prepare(db_, "DELETE FROM milestones WHERE step > ?", path_.string());
+    sqlite3_bind_int64(milestones.get(), 1, static_cast<sqlite3_int64>(step));
+    sqlite3_step(milestones.get());
+}
+
+void DecisionLog::add_milestone(std::uint64_t step, const std::string& kind,
+                                const std::string& detail) {
+    std::lock_guard lock(mutex_);
+    auto insert = prepare(db_,
+                          "INSERT INTO milestones (step, kind, detail, time) VALUES (?, ?, ?, "
+                          "strftime('%s', 'now'))",
+                          path_.string());
+    sqlite3_bind_int64(insert.get(), 1, static_cast<sqlite3_int64>(step));
+    sqlite3_bind_text(insert.get(), 2, kind.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert.get(), 3, detail.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(insert.get()) != SQLITE_DONE)
+        throw std::runtime_error("decision log '" + path_.string() +
+                                 "': milestone not written: " + sqlite3_errmsg(db_));
 }
 
 void DecisionLog::write_batch(const std::vector<DecisionRecord>& batch) {

@@ -44,6 +44,8 @@ class DecisionLog {
     void append(DecisionRecord record);
     void flush();                           // waits until every appended row is committed
     void delete_after(std::uint64_t step);  // for resuming at a checkpoint
+    // The "milestones" table (trainer/milestones.h): rare, so written at once, on the caller.
+    void add_milestone(std::uint64_t step, const std::string& kind, const std::string& detail);
     std::uint64_t queued() const;
 
     // A separate read-only look at a log, newest first (for /api/decisions and tests).

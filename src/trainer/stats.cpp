@@ -22,7 +22,8 @@ nlohmann::json Stats::to_json() const {
             {"paused", paused},
             {"speed", speed},
             {"last_action", last_action},
-            {"last_reward", last_reward}};
+            {"last_reward", last_reward},
+            {"milestones", milestones}};
 }
 
 void RateMeter::add(double now, std::uint64_t actions, std::uint64_t frames) {

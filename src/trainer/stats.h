@@ -29,6 +29,7 @@ struct Stats {
     double speed = 0;
     std::string last_action;
     double last_reward = 0;
+    nlohmann::json milestones = nlohmann::json::array();  // trainer/milestones.h, oldest first
 
     nlohmann::json to_json() const;
 };

@@ -134,6 +134,11 @@ void Trainer::step_once() {
     stats_.maps_visited = env_.tracker().maps_visited();
     stats_.tiles_visited = env_.tracker().tiles_visited();
 
+    for (const auto& milestone : milestones_.update(stats_.total_actions, result.state)) {
+        log_->add_milestone(milestone.step, milestone.kind, milestone.detail);
+        stats_.milestones.push_back(milestone.to_json());
+    }
+
     recent_.push_back({decision.action, result.reward});
     if (recent_.size() > kRecentSteps) recent_.pop_front();
 

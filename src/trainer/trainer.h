@@ -15,6 +15,7 @@
 #include "storage/files.h"
 #include "trainer/commands.h"
 #include "trainer/decision_log.h"
+#include "trainer/milestones.h"
 #include "trainer/run_directory.h"
 #include "trainer/snapshot.h"
 #include "trainer/stats.h"
@@ -65,6 +66,8 @@ class Trainer {
     // Queues the checkpoint: its state, then the inputs since the last one (appended to
     // inputs.movie), then checkpoint.json naming both. Returns the checkpoint's JSON.
     nlohmann::json checkpoint();
+    // What the run achieved and when (also in decisions.sqlite and the stats).
+    const MilestoneTracker& milestones() const { return milestones_; }
     // Writes that failed so far (a full disk ...); each is logged.
     std::uint64_t failed_writes() const { return files_.failures(); }
 
@@ -92,6 +95,7 @@ class Trainer {
 
     Stats stats_;
     RateMeter rate_;
+    MilestoneTracker milestones_;
     std::deque<agent::Recent> recent_;
     std::deque<DecisionRecord> recent_decisions_;
     bool paused_ = false;

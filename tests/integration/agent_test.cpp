@@ -27,8 +27,10 @@ Outcome play(agent::Agent& agent, env::Env& env, int steps) {
     env.reset();
     double last_reward = 0;
     for (int step = 0; step < steps; ++step) {
-        const agent::Observation observation{
-            env.state(), static_cast<std::uint64_t>(step), last_reward, recent, {}};
+        const auto map = agent.wants_map() ? env.read_map() : std::nullopt;
+        const agent::Observation observation{env.state(), static_cast<std::uint64_t>(step),
+                                             last_reward, recent,
+                                             {},          map ? &*map : nullptr};
         const auto decision = agent.decide(observation);
         const auto result = env.step(decision.action);
         last_reward = result.reward;
@@ -53,6 +55,33 @@ TEST(ExplorerTest, VisitsEveryDemoMapAndEarnsABadgeWithin2000Actions) {
         std::printf("seed %u: all maps after %d actions, first badge after %d, %d badges at 2000\n",
                     seed, outcome.steps_to_all_maps, outcome.steps_to_first_badge, outcome.badges);
     }
+}
+
+// The demo game's grid (its variables file's "grid" section) matches the game: the player
+// stands on floor, the house door is a warp into the house, the town's east edge is open.
+TEST(DemoMapTest, GridFromTheVariablesFileMatchesTheGame) {
+    if (demo_rom_bytes().empty()) GTEST_SKIP() << "no demo game in this build (SDCC missing)";
+    auto env = demo_env();
+    env->reset();
+    EXPECT_FALSE(env->read_map()) << "no map on the title screen";
+    for (int i = 0; i < 20 && env->state().screen != game::Screen::kOverworld; ++i)
+        env->step(env::Action::kStart);
+    const auto map = env->read_map();
+    ASSERT_TRUE(map);
+    EXPECT_EQ(map->map_id, 0);
+    EXPECT_EQ(map->width, 10);
+    EXPECT_EQ(map->height, 9);
+    EXPECT_EQ(map->player_x, env->state().x);
+    EXPECT_TRUE(game::walkable(map->at(map->player_x, map->player_y).kind));
+    EXPECT_EQ(map->at(4, 2).kind, game::TileKind::kWarp);  // the house door
+    EXPECT_EQ(map->at(0, 0).kind, game::TileKind::kWall);  // trees
+    ASSERT_EQ(map->warps.size(), 1u);
+    EXPECT_EQ(map->warps[0].destination_map, 2);
+    const auto* east = map->connection(game::Direction::kRight);
+    ASSERT_NE(east, nullptr);
+    EXPECT_EQ(east->open, (std::vector<int>{4, 5}));
+    ASSERT_EQ(map->people.size(), 2u);
+    std::printf("%s", game::render_minimap(*map).c_str());
 }
 
 TEST(RandomAgentTest, IsReproducibleFromItsSeed) {

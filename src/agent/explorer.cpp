@@ -1,0 +1,193 @@
+#include "agent/explorer.h"
+
+#include <array>
+
+namespace crl::agent {
+namespace {
+
+using env::Action;
+using game::Direction;
+using game::Place;
+
+constexpr int kTriesBeforeGivingUp = 3;  // until the story moves on (event flags change)
+constexpr int kStepsWithoutNewsToWander = 300;
+constexpr int kWanderSteps = 24;
+
+std::string place_key(const Place& place) {
+    return std::to_string(place.map) + " " + std::to_string(place.x) + "," +
+           std::to_string(place.y);
+}
+
+bool adjacent(const Place& a, const Place& b) {
+    return a.map == b.map && std::abs(a.x - b.x) + std::abs(a.y - b.y) <= 2;
+}
+
+}  // namespace
+
+Decision ExplorerAgent::make(Action action, const std::string& why) {
+    Decision decision;
+    decision.action = action;
+    decision.agent = name();
+    decision.source = "policy";
+    decision.reasoning = why;
+    last_press_ = direction_of(action);
+    if (goal_ && runner_.active()) decision.details["plan"] = runner_.plan()->to_json();
+    return decision;
+}
+
+Decision ExplorerAgent::wander(const std::string& why) {
+    std::uniform_int_distribution<int> pick(0, 3);
+    return make(to_action(game::kAllDirections[pick(random_)]), why);
+}
+
+void ExplorerAgent::learn(const game::GameState& state, const game::MapView& map) {
+    const Place here{state.map_id, state.x, state.y};
+    const bool new_map = world_.map(map.map_id) == nullptr;
+    const bool new_tile = !world_.visited(here);
+    world_.see(map);
+    world_.visit(here);
+    steps_without_news_ = new_map || new_tile ? 0 : steps_without_news_ + 1;
+    if (last_place_ && last_press_) {
+        if (here.map != last_place_->map || !adjacent(here, *last_place_)) {
+            world_.learn_transition(*last_place_, *last_press_, here);
+        } else if (here == *last_place_ && last_facing_ == *last_press_) {
+            // Facing that way already, and no move: a wall (unless someone stood there).
+            const int x = here.x + game::dx(*last_press_), y = here.y + game::dy(*last_press_);
+            if (!map.person_at(x, y) && map.inside(x, y)) world_.learn_blocked(here, *last_press_);
+        }
+    }
+    last_place_ = here;
+    last_facing_ = game::direction_from_text(state.facing);
+}
+
+bool ExplorerAgent::given_up(const std::string& key, int event_flags) const {
+    const auto it = failures_.find(key);
+    return it != failures_.end() && it->second.first >= kTriesBeforeGivingUp &&
+           it->second.second == event_flags;
+}
+
+std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here, Direction facing,
+                                                              const game::MapView& map,
+                                                              int event_flags) {
+    const Planner planner(world_, {.turn_takes_a_press = map.turn_takes_a_press});
+    // 1. A map never entered: across an exit, or through a warp whose far side is unknown.
+    auto leads_somewhere_new = [&](const Place& place) {
+        if (given_up("new " + place_key(place), event_flags)) return false;
+        const auto* seen = world_.map(place.map);
+        if (!seen) return true;
+        const auto* warp = seen->warp_at(place.x, place.y);
+        return warp && !(place == here) && !world_.map(warp->destination_map) &&
+               seen->at(place.x, place.y).kind == game::TileKind::kWarp;
+    };
+    if (auto plan = planner.path_to_nearest(here, facing, leads_somewhere_new)) {
+        const Place end = plan->steps.empty() ? here : plan->steps.back().to;
+        plan->purpose = "to a place not seen yet (" + place_key(end) + ")";
+        return Goal{"new " + place_key(end), std::move(*plan)};
+    }
+    // A warp mat whose far side is unknown: stand on it, press its way.
+    auto new_carpet = [&](const Place& place) {
+        const auto* seen = world_.map(place.map);
+        if (!seen || seen->at(place.x, place.y).kind != game::TileKind::kCarpet) return false;
+        const auto* warp = seen->warp_at(place.x, place.y);
+        return warp && !world_.map(warp->destination_map) &&
+               !given_up("carpet " + place_key(place), event_flags);
+    };
+    if (auto plan = planner.path_to_nearest(here, facing, new_carpet)) {
+        const Place end = plan->steps.empty() ? here : plan->steps.back().to;
+        const auto direction = world_.map(end.map)->at(end.x, end.y).direction;
+        plan->finally_face = direction;
+        plan->finally_press = to_action(direction);
+        plan->purpose = "through the warp mat at " + place_key(end);
+        return Goal{"carpet " + place_key(end), std::move(*plan)};
+    }
+    // 2. People not talked to since the story last moved, then signs not read.
+    std::optional<Goal> best;
+    auto consider = [&](const std::string& key, const Place& target) {
+        if (done_.count(key) || given_up(key, event_flags)) return;
+        auto plan = planner.path_to_face(here, facing, target);
+        if (plan && (!best || plan->cost < best->plan.cost)) best = Goal{key, std::move(*plan)};
+    };
+    for (const auto& person : map.people) {
+        consider("talk " + std::to_string(map.map_id) + " " + std::to_string(person.id) + " " +
+                     std::to_string(event_flags),
+                 {map.map_id, person.x, person.y});
+    }
+    if (best) return best;
+    for (const auto& sign : map.signs)
+        consider("sign " + place_key({map.map_id, sign.x, sign.y}), {map.map_id, sign.x, sign.y});
+    if (best) return best;
+    // 3. The nearest tile never stood on, on any map.
+    auto unvisited = [&](const Place& place) {
+        return world_.map(place.map) && !world_.visited(place) &&
+               !given_up("tile " + place_key(place), event_flags);
+    };
+    if (auto plan = planner.path_to_nearest(here, facing, unvisited)) {
+        const Place end = plan->steps.empty() ? here : plan->steps.back().to;
+        plan->purpose = "to explore " + place_key(end);
+        return Goal{"tile " + place_key(end), std::move(*plan)};
+    }
+    return std::nullopt;
+}
+
+Decision ExplorerAgent::decide(const Observation& observation) {
+    const auto& state = observation.state;
+    const int event_flags = state.event_flags;
+    if (runner_.active()) {
+        const bool in_finish =
+            runner_.plan()->steps.empty() ||
+            Place{state.map_id, state.x, state.y} == runner_.plan()->steps.back().to;
+        if (auto press = runner_.next(state)) return make(*press, runner_.plan()->purpose);
+        // The plan ended: remember how it went.
+        const auto& outcome = runner_.outcome();
+        if (goal_) {
+            const bool talked = in_finish && (outcome == "text" || outcome == "done");
+            // A warp or an exit worked when the player is on another map (a script that walks
+            // him back, like a guard at a town's edge, does not count).
+            const bool went_elsewhere = state.map_id != goal_->from_map;
+            if (talked || outcome == "done" || went_elsewhere) {
+                done_.insert(goal_->key);
+            } else {
+                auto& failure = failures_[goal_->key];
+                failure = {failure.second == event_flags ? failure.first + 1 : 1, event_flags};
+                ++plans_interrupted_;
+            }
+            if (const auto& blocked = runner_.blocked())
+                world_.learn_blocked(blocked->first, blocked->second);
+        }
+        goal_.reset();
+    }
+    if (auto press = screens_.handle(state)) return make(press->action, press->why);
+    if (!observation.map) return wander("no map from the profile: wandering");
+    learn(state, *observation.map);
+
+    if (wander_steps_ > 0 || steps_without_news_ > kStepsWithoutNewsToWander) {
+        if (wander_steps_ == 0) wander_steps_ = kWanderSteps;
+        --wander_steps_;
+        steps_without_news_ = 0;
+        failures_.clear();
+        return wander("nothing new for a while: wandering");
+    }
+    const Place here{state.map_id, state.x, state.y};
+    const auto facing = game::direction_from_text(state.facing).value_or(Direction::kDown);
+    if (auto goal = choose_goal(here, facing, *observation.map, event_flags)) {
+        ++plans_made_;
+        goal_ = std::move(goal);
+        goal_->from_map = state.map_id;
+        runner_ = PlanRunner(observation.map->turn_takes_a_press);
+        runner_.start(goal_->plan);
+        if (auto press = runner_.next(state)) return make(*press, goal_->plan.purpose);
+        done_.insert(goal_->key);  // already there
+        goal_.reset();
+    }
+    return wander("nothing left to explore: wandering");
+}
+
+nlohmann::json ExplorerAgent::stats() const {
+    return {{"maps_known", world_.map_ids().size()},
+            {"tiles_visited", world_.visited_count()},
+            {"plans_made", plans_made_},
+            {"plans_interrupted", plans_interrupted_},
+            {"goal", goal_ ? goal_->plan.purpose : ""}};
+}
+
+}  // namespace crl::agent
