@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "agent/llm_agent.h"
+#include "agent/ppo_agent.h"
 #include "agent/simple_agents.h"
 #include "app/commands.h"
 #include "app/session.h"
@@ -34,6 +35,8 @@ struct RunOptions {
     std::uint32_t seed = 1;
     bool quiet = false;
     agent::LlmOptions llm;
+    std::optional<std::filesystem::path> policy;  // --agent ppo
+    bool greedy = false;
     bool no_web = false;
     monitor::MonitorOptions web;
 };
@@ -76,8 +79,14 @@ class SignalWatcher {
     std::jthread thread_;  // last: it uses stop_
 };
 
-trainer::AgentFactory agent_factory(std::uint32_t seed, const agent::LlmOptions& llm) {
-    return [seed, llm](const std::string& name) -> std::unique_ptr<agent::Agent> {
+trainer::AgentFactory agent_factory(std::uint32_t seed, const agent::LlmOptions& llm,
+                                    const std::optional<std::filesystem::path>& policy = {},
+                                    bool greedy = false) {
+    return [seed, llm, policy, greedy](const std::string& name) -> std::unique_ptr<agent::Agent> {
+        if (name == "ppo") {
+            if (!policy) throw std::runtime_error("--agent ppo plays --policy RUN/policy.pt");
+            return std::make_unique<agent::PpoAgent>(*policy, greedy, seed);
+        }
         if (name == "explorer") return std::make_unique<agent::ExplorerAgent>(seed);
         if (name == "llm")
             return std::make_unique<agent::LlmAgent>(llm,
@@ -325,9 +334,9 @@ int run(RunOptions& options, const CLI::App& command) {
     trainer_options.speed = options.speed;
     trainer_options.checkpoint_every = options.checkpoint_every;
     trainer_options.status_line = !options.quiet && ::isatty(STDERR_FILENO);
-    trainer = std::make_unique<trainer::Trainer>(
-        env, *run_dir, agent_factory(options.seed, options.llm), trainer_options,
-        resume ? resume->point : trainer::ResumePoint{});
+    auto agents = agent_factory(options.seed, options.llm, options.policy, options.greedy);
+    trainer = std::make_unique<trainer::Trainer>(env, *run_dir, agents, trainer_options,
+                                                 resume ? resume->point : trainer::ResumePoint{});
     if (web) web->start();
     spdlog::info("run {} started: {} on '{}'", run_dir->root.string(), options.agent,
                  rom.header().title);
@@ -364,8 +373,11 @@ Command add_run_command(CLI::App& app) {
         ->add_option("--agent", options->agent,
                      "who plays: explorer (novelty-seeking), random, human (dashboard buttons), "
                      "replay (only the --inputs movie)")
-        ->check(CLI::IsMember({"explorer", "random", "human", "llm", "replay"}))
+        ->check(CLI::IsMember({"explorer", "random", "human", "llm", "replay", "ppo"}))
         ->capture_default_str();
+    command->add_option("--policy", options->policy, "--agent ppo: RUN/policy.pt from train")
+        ->check(CLI::ExistingFile);
+    command->add_flag("--greedy", options->greedy, "--agent ppo: the most likely action always");
     command
         ->add_option("--max-actions", options->max_actions,
                      "stop after this many actions (0: never)")

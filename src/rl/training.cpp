@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "storage/files.h"
+
 namespace crl::rl {
 namespace {
 
@@ -42,7 +44,7 @@ nlohmann::json read_json(const std::filesystem::path& path) {
 
 void write_json_atomically(const std::filesystem::path& path, const nlohmann::json& json) {
     const auto text = json.dump(2) + "\n";
-    emu::write_file_atomically(
+    storage::write_file_atomically(
         path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
@@ -264,7 +266,7 @@ void Training::restore() {
     for (std::size_t i = 0; i < envs_.size(); ++i) {
         auto& env = envs_.at(i);
         const auto state =
-            emu::read_file_bytes(folder / envs[i].at("state").get<std::string>(), "env state");
+            storage::read_file_bytes(folder / envs[i].at("state").get<std::string>(), "env state");
         env.restore(state, emu::Movie());
         progress_[i].steps = envs[i].at("episode_steps");
         progress_[i].total = envs[i].at("episode_return");

@@ -1,0 +1,336 @@
+// crystal-rl train: PPO on N environments (src/rl), in a run directory that can be resumed;
+// with --evaluate, plays whole episodes with a trained policy or random buttons and reports.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/session.h"
+#include "emu/movie.h"
+#include "env/env.h"
+#include "rl/evaluation.h"
+#include "rl/training.h"
+#include "storage/files.h"
+#include "trainer/run_directory.h"
+
+namespace crl::app {
+namespace {
+
+struct TrainOptions {
+    std::optional<std::filesystem::path> rom;
+    std::vector<std::filesystem::path> start_states;
+    std::optional<std::filesystem::path> inputs;
+    std::int64_t rtc_start = emu::kDefaultRtcStart;
+    std::string core = "mgba";
+    game::ProfileOptions profile;
+    int frames_per_action = 24;
+    int hold_frames = 8;
+    std::optional<std::filesystem::path> rewards;
+    rl::TrainingOptions training;
+    int threads = 0;
+    std::optional<std::filesystem::path> run_dir;
+    std::optional<std::filesystem::path> resume;
+    bool quiet = false;
+    // --evaluate
+    std::optional<std::string> evaluate;
+    rl::EvaluationOptions evaluation;
+};
+
+// SIGINT/SIGTERM ask the training to stop after its next update (and checkpoint); a thread
+// waits for them, as in `crystal-rl run`, so no handler and no global flag are needed.
+class StopOnSignal {
+  public:
+    StopOnSignal() {
+        sigset_t signals = handled();
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        thread_ = std::jthread([this](std::stop_token stop) {
+            sigset_t signals = handled();
+            const timespec tick{0, 50'000'000};
+            while (!stop.stop_requested()) {
+                if (sigtimedwait(&signals, nullptr, &tick) > 0) stop_.request_stop();
+            }
+        });
+    }
+    std::stop_token token() const { return stop_.get_token(); }
+
+  private:
+    static sigset_t handled() {
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        return signals;
+    }
+    std::stop_source stop_;
+    std::jthread thread_;
+};
+
+nlohmann::json optional_path(const std::optional<std::filesystem::path>& path) {
+    return path ? nlohmann::json(std::filesystem::absolute(*path).string())
+                : nlohmann::json(nullptr);
+}
+
+nlohmann::json config_json(const TrainOptions& options, const emu::Rom& rom) {
+    nlohmann::json states = nlohmann::json::array();
+    for (const auto& state : options.start_states)
+        states.push_back(std::filesystem::absolute(state).string());
+    return {{"command", "train"},
+            {"rom", optional_path(options.rom)},
+            {"rom_title", rom.header().title},
+            {"rom_sha1", rom.header().sha1},
+            {"start_states", states},
+            {"start_inputs", optional_path(options.inputs)},
+            {"rtc_start", options.rtc_start},
+            {"profile", options.profile.name},
+            {"variables", optional_path(options.profile.variables)},
+            {"sym", optional_path(options.profile.symbols)},
+            {"frames_per_action", options.frames_per_action},
+            {"hold_frames", options.hold_frames},
+            {"rewards", optional_path(options.rewards)},
+            {"episode_steps", options.training.episode_steps},
+            {"checkpoint_every", options.training.checkpoint_every},
+            {"seed", options.training.seed},
+            {"ppo", options.training.ppo.to_json()}};
+}
+
+std::optional<std::filesystem::path> path_or_null(const nlohmann::json& value) {
+    if (value.is_string()) return std::filesystem::path(value.get<std::string>());
+    return std::nullopt;
+}
+
+// A resumed run takes everything from its config.json, except how long it runs
+// (--total-steps given again) and where it computes.
+void apply_config(TrainOptions& options, const nlohmann::json& config, const CLI::App& command) {
+    options.rom = path_or_null(config["rom"]);
+    options.start_states.clear();
+    for (const auto& state : config["start_states"])
+        options.start_states.emplace_back(state.get<std::string>());
+    options.inputs = path_or_null(config["start_inputs"]);
+    options.rtc_start = config["rtc_start"];
+    options.profile.name = config["profile"];
+    options.profile.variables = path_or_null(config["variables"]);
+    options.profile.symbols = path_or_null(config["sym"]);
+    options.frames_per_action = config["frames_per_action"];
+    options.hold_frames = config["hold_frames"];
+    options.rewards = path_or_null(config["rewards"]);
+    options.training.episode_steps = config["episode_steps"];
+    options.training.checkpoint_every = config["checkpoint_every"];
+    options.training.seed = config["seed"];
+    const auto total_steps = options.training.ppo.total_steps;
+    options.training.ppo = rl::PpoConfig::from_json(config["ppo"]);
+    if (command.get_option("--total-steps")->count() > 0)
+        options.training.ppo.total_steps = total_steps;
+}
+
+std::vector<std::unique_ptr<env::Env>> make_envs(const TrainOptions& options, const emu::Rom& rom,
+                                                 int count) {
+    env::EnvOptions env_options;
+    env_options.frames_per_action = options.frames_per_action;
+    env_options.hold_frames = options.hold_frames;
+    if (options.rewards) env_options.rewards = env::RewardConfig::load(*options.rewards);
+    SessionOptions session;
+    session.rtc_start = options.rtc_start;
+    session.core = options.core;
+    std::vector<std::unique_ptr<env::Env>> envs;
+    for (int i = 0; i < count; ++i) {
+        envs.push_back(std::make_unique<env::Env>(emu::make_machine(rom, machine_options(session)),
+                                                  game::make_profile(rom, options.profile),
+                                                  env_options));
+    }
+    return envs;
+}
+
+std::vector<env::EpisodeStart> episode_starts(const TrainOptions& options) {
+    std::optional<emu::Movie> movie;
+    if (options.inputs) movie = emu::Movie::load(*options.inputs);
+    std::vector<env::EpisodeStart> starts;
+    for (const auto& path : options.start_states) {
+        env::EpisodeStart start;
+        start.state = storage::read_file_bytes(path, "start state");
+        start.movie = movie;
+        starts.push_back(std::move(start));
+    }
+    if (starts.empty() && movie) {
+        env::EpisodeStart start;
+        start.movie = movie;
+        starts.push_back(std::move(start));
+    }
+    return starts;
+}
+
+std::filesystem::path new_run_dir(const std::optional<std::filesystem::path>& given) {
+    if (given) {
+        if (std::filesystem::exists(*given / "checkpoint.json")) {
+            throw std::runtime_error("'" + given->string() +
+                                     "' holds a training run already: continue it with --resume");
+        }
+        return *given;
+    }
+    const auto now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char name[32];
+    std::strftime(name, sizeof name, "train-%Y%m%d-%H%M%S", &local);
+    return std::filesystem::path("runs") / name;
+}
+
+int evaluate(const TrainOptions& options) {
+    const auto rom = load_rom(options.rom);
+    const auto starts = episode_starts(options);
+    std::optional<rl::Policy> policy;
+    if (*options.evaluate != "random") policy = rl::load_policy(*options.evaluate, torch::kCPU);
+    const int envs = std::max(1, std::min(options.training.ppo.envs, options.evaluation.episodes));
+    const auto results = rl::evaluate(make_envs(options, rom, envs),
+                                      starts.empty() ? env::EpisodeStart{} : starts.front(), policy,
+                                      options.evaluation);
+    auto summary = rl::summarise(results);
+    summary["policy"] = *options.evaluate;
+    summary["greedy"] = options.evaluation.greedy;
+    summary["episode_steps"] = options.evaluation.episode_steps;
+    std::cout << summary.dump(2) << '\n';
+    return 0;
+}
+
+int train(TrainOptions& options, const CLI::App& command) {
+    StopOnSignal signals;
+    if (options.threads > 0) torch::set_num_threads(options.threads);
+    if (options.evaluate) return evaluate(options);
+
+    std::filesystem::path run_dir;
+    if (options.resume) {
+        run_dir = *options.resume;
+        if (!std::filesystem::exists(run_dir / "checkpoint.json"))
+            throw std::runtime_error("--resume: '" + run_dir.string() + "' has no checkpoint.json");
+        std::ifstream in(run_dir / "config.json");
+        apply_config(options, nlohmann::json::parse(in), command);
+    } else {
+        run_dir = new_run_dir(options.run_dir);
+    }
+    const auto rom = load_rom(options.rom);
+    auto starts = episode_starts(options);
+    auto envs = make_envs(options, rom, options.training.ppo.envs);
+    std::filesystem::create_directories(run_dir);
+    trainer::RunLock lock(run_dir);
+    if (!options.resume) {
+        std::ofstream(run_dir / "config.json") << config_json(options, rom).dump(2) << '\n';
+    }
+    options.training.status_line = !options.quiet && ::isatty(STDERR_FILENO);
+    rl::Training training(std::move(envs), std::move(starts), run_dir, options.training,
+                          options.resume.has_value());
+    if (!options.quiet) std::cerr << "crystal-rl: training in " << run_dir.string() << '\n';
+    training.run(signals.token());
+    const auto& counters = training.counters();
+    std::cout << nlohmann::json{{"run_dir", run_dir.string()},
+                                {"updates", counters.updates},
+                                {"env_steps", counters.env_steps},
+                                {"episodes", counters.episodes}}
+                     .dump()
+              << '\n';
+    return 0;
+}
+
+void add_ppo_options(CLI::App& command, rl::PpoConfig& ppo) {
+    command.add_option("--envs", ppo.envs, "environments stepped together")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    command.add_option("--rollout-steps", ppo.rollout_steps, "steps per env between updates")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
+    command.add_option("--minibatches", ppo.minibatches, "minibatches per epoch")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
+    command.add_option("--epochs", ppo.epochs, "passes over each rollout")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    command.add_option("--gamma", ppo.gamma, "discount")->capture_default_str();
+    command.add_option("--gae-lambda", ppo.gae_lambda, "GAE λ")->capture_default_str();
+    command.add_option("--clip", ppo.clip, "PPO ratio clip")->capture_default_str();
+    command.add_option("--value-coef", ppo.value_coef, "value loss weight")->capture_default_str();
+    command.add_option("--entropy-coef", ppo.entropy_coef, "entropy bonus weight")
+        ->capture_default_str();
+    command.add_option("--learning-rate", ppo.learning_rate, "Adam's learning rate at the start")
+        ->capture_default_str();
+    command.add_option("--max-grad-norm", ppo.max_grad_norm, "gradient norm clip")
+        ->capture_default_str();
+    command.add_flag("!--no-anneal-lr", ppo.anneal_lr, "keep the learning rate constant");
+    command.add_flag("!--no-normalise-advantages", ppo.normalise_advantages, "use raw advantages");
+    command.add_option("--total-steps", ppo.total_steps, "env steps in all (all envs together)")
+        ->capture_default_str();
+    command.add_option("--conv-channels", ppo.shape.conv_channels, "first convolution's channels")
+        ->capture_default_str();
+    command.add_option("--hidden", ppo.shape.hidden, "hidden layer width")->capture_default_str();
+    command.add_option("--map-embedding", ppo.shape.map_embedding, "floats per map")
+        ->capture_default_str();
+}
+
+}  // namespace
+
+Command add_train_command(CLI::App& app) {
+    auto options = std::make_shared<TrainOptions>();
+    auto* command = app.add_subcommand(
+        "train", "Train a PPO policy (libtorch) on N environments; --evaluate plays one");
+    command->add_option("--rom", options->rom, "ROM (default: the embedded demo game)")
+        ->check(CLI::ExistingFile);
+    command
+        ->add_option("--start-state,--state", options->start_states,
+                     "episodes start from one of these states, picked at random (default: "
+                     "power-on)")
+        ->check(CLI::ExistingFile);
+    command->add_option("--inputs", options->inputs, "movie played at each episode's start")
+        ->check(CLI::ExistingFile);
+    command->add_option("--rtc-start", options->rtc_start, "Unix time the emulated clock starts at")
+        ->capture_default_str();
+    command->add_option("--core", options->core, "emulator core: mgba or native")
+        ->check(CLI::IsMember({"mgba", "native"}))
+        ->capture_default_str();
+    command->add_option("--profile", options->profile.name, "auto, demo, crystal, generic")
+        ->check(CLI::IsMember({"auto", "demo", "crystal", "generic"}))
+        ->capture_default_str();
+    command->add_option("--variables", options->profile.variables, "variables file")
+        ->check(CLI::ExistingFile);
+    command->add_option("--sym", options->profile.symbols, "symbol file")->check(CLI::ExistingFile);
+    command->add_option("--frames-per-action", options->frames_per_action, "frames per step")
+        ->capture_default_str();
+    command->add_option("--hold-frames", options->hold_frames, "frames the button is held")
+        ->capture_default_str();
+    command->add_option("--rewards", options->rewards, "reward weights (docs/rewards.md)")
+        ->check(CLI::ExistingFile);
+    command->add_option("--episode-steps", options->training.episode_steps, "steps per episode")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+        ->capture_default_str();
+    command
+        ->add_option("--checkpoint-every", options->training.checkpoint_every,
+                     "updates between checkpoints")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+        ->capture_default_str();
+    command->add_option("--seed", options->training.seed, "network and sampling seed")
+        ->capture_default_str();
+    command->add_option("--device", options->training.device, "cpu or cuda")
+        ->check(CLI::IsMember({"cpu", "cuda"}))
+        ->capture_default_str();
+    command->add_option("--threads", options->threads, "libtorch threads (0: its default)")
+        ->capture_default_str();
+    add_ppo_options(*command, options->training.ppo);
+    command->add_option("--run-dir", options->run_dir, "where the run goes (default runs/train-…)");
+    command->add_option("--resume", options->resume, "continue a run from its last checkpoint")
+        ->excludes("--run-dir");
+    command->add_flag("--quiet", options->quiet, "no live status line");
+    command->add_option("--evaluate", options->evaluate,
+                        "instead of training: play episodes with POLICY.pt, or 'random'");
+    command->add_option("--episodes", options->evaluation.episodes, "episodes for --evaluate")
+        ->capture_default_str();
+    command->add_flag("--greedy", options->evaluation.greedy,
+                      "--evaluate: the most likely action, not a sample");
+    return [options, command] {
+        options->evaluation.episode_steps = options->training.episode_steps;
+        options->evaluation.seed = options->training.seed;
+        return train(*options, *command);
+    };
+}
+
+}  // namespace crl::app
