@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
     add(crl::app::add_bench_command(app));
     add(crl::app::add_probe_command(app));
     add(crl::app::add_train_command(app));
-    add(crl::app::add_train_command(app));
     add(crl::app::add_map_command(app));
 
     try {
