@@ -64,8 +64,10 @@ TEST(DemoMapTest, GridFromTheVariablesFileMatchesTheGame) {
     auto env = demo_env();
     env->reset();
     EXPECT_FALSE(env->read_map()) << "no map on the title screen";
-    for (int i = 0; i < 20 && env->state().screen != game::Screen::kOverworld; ++i)
-        env->step(env::Action::kStart);
+    // Past the title: the game's own mode byte says when the map is up (1 = overworld).
+    for (int i = 0; i < 60 && env->state().extra.value("mode", 0) != 1; ++i)
+        env->step(i % 2 ? env::Action::kStart : env::Action::kNoop);
+    ASSERT_EQ(env->state().extra.value("mode", 0), 1);
     const auto map = env->read_map();
     ASSERT_TRUE(map);
     EXPECT_EQ(map->map_id, 0);
