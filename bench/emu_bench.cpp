@@ -103,8 +103,35 @@ void bench_rom(const char* label, const crl::emu::Rom& rom) {
     }
 }
 
-void bench_states(const char* label, const crl::emu::Rom& rom) {
-    auto machine = crl::emu::make_machine(rom);
+crl::emu::MachineOptions on(crl::emu::CoreKind core) {
+    crl::emu::MachineOptions options;
+    options.core = core;
+    return options;
+}
+
+// The two cores behind Machine, measured in the same run (interleaved) so the ratio holds on a
+// busy machine. Each starts from the same state well into the game.
+void bench_cores(const char* label, const crl::emu::Rom& rom, int warmup_frames) {
+    for (const auto render : {Render::kNone, Render::kLast, Render::kAll}) {
+        auto mgba = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kMgba));
+        auto native = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kNative));
+        mgba->run_frames(warmup_frames, crl::emu::button::kNone, Render::kNone);
+        native->run_frames(warmup_frames, crl::emu::button::kNone, Render::kNone);
+        std::vector<double> mgba_fps, native_fps;
+        for (int run = 0; run < kRuns; ++run) {
+            mgba_fps.push_back(frames_per_second(
+                [&] { mgba->run_frames(kFramesPerStep, crl::emu::button::kNone, render); }));
+            native_fps.push_back(frames_per_second(
+                [&] { native->run_frames(kFramesPerStep, crl::emu::button::kNone, render); }));
+        }
+        std::printf("| %-10s | %-10s | %10.0f | %10.0f | %6.2f |\n", label, render_name(render),
+                    median(native_fps), median(mgba_fps), median(native_fps) / median(mgba_fps));
+    }
+}
+
+void bench_states(const char* label, const crl::emu::Rom& rom,
+                  crl::emu::CoreKind core = crl::emu::CoreKind::kMgba) {
+    auto machine = crl::emu::make_machine(rom, on(core));
     machine->run_frames(600, crl::emu::button::kNone, Render::kNone);
     std::vector<double> save_us, load_us;
     std::size_t bytes = 0;
@@ -117,8 +144,8 @@ void bench_states(const char* label, const crl::emu::Rom& rom) {
         load_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
         bytes = state.size();
     }
-    std::printf("| %-10s | %10.1f | %10.1f | %10zu |\n", label, median(save_us), median(load_us),
-                bytes);
+    std::printf("| %-10s | %-6s | %10.1f | %10.1f | %10zu |\n", label, crl::emu::core_name(core),
+                median(save_us), median(load_us), bytes);
 }
 
 }  // namespace
@@ -158,10 +185,28 @@ int main() {
         "'direct as shipped': libmgba drawing every frame with audio on; speed-up = Machine / "
         "that.\n");
 
-    std::printf("\nSave states (median of 200)\n\n| %-10s | %10s | %10s | %10s |\n", "rom",
-                "save us", "load us", "bytes");
-    std::printf("|------------|------------|------------|------------|\n");
+    const char* crystal = std::getenv("CRYSTAL_RL_ROM");
+    if (crystal && *crystal) {
+        roms.emplace_back("crystal", crl::emu::Rom::from_file(crystal));
+    } else {
+        std::printf("(CRYSTAL_RL_ROM not set: Pokemon Crystal is not benched)\n");
+    }
+    std::printf(
+        "\nNative core vs mGBA core, both through Machine, frames/s (median of %d runs of %d "
+        "frames, same run, after 3600 frames of attract mode)\n\n",
+        kRuns, kStepsPerRun * kFramesPerStep);
+    std::printf("| %-10s | %-10s | %10s | %10s | %6s |\n", "rom", "render", "native", "mgba",
+                "ratio");
+    std::printf("|------------|------------|------------|------------|--------|\n");
     for (const auto& [label, rom] : roms)
-        bench_states(label, rom);
+        bench_cores(label, rom, 3600);
+
+    std::printf("\nSave states (median of 200)\n\n| %-10s | %-6s | %10s | %10s | %10s |\n", "rom",
+                "core", "save us", "load us", "bytes");
+    std::printf("|------------|--------|------------|------------|------------|\n");
+    for (const auto& [label, rom] : roms) {
+        bench_states(label, rom, crl::emu::CoreKind::kMgba);
+        bench_states(label, rom, crl::emu::CoreKind::kNative);
+    }
     return 0;
 }

@@ -29,6 +29,12 @@ void add_session_options(CLI::App& command, SessionOptions& options) {
     command.add_option("--rtc-start", options.rtc_start, "Unix time the emulated clock starts at")
         ->capture_default_str();
     command
+        .add_option("--core", options.core,
+                    "emulator core: 'mgba' (libmgba, the reference) or 'native' (crystal-rl's "
+                    "own, faster)")
+        ->check(CLI::IsMember({"mgba", "native"}))
+        ->capture_default_str();
+    command
         .add_option("--profile", options.profile.name,
                     "how to read the game's memory: auto (by ROM header), demo, crystal, generic")
         ->check(CLI::IsMember({"auto", "demo", "crystal", "generic"}))
@@ -58,6 +64,7 @@ emu::MachineOptions machine_options(const SessionOptions& options) {
     emu::MachineOptions result;
     result.clock = options.rtc == "host" ? emu::Clock::kHost : emu::Clock::kEmulated;
     result.rtc_start = options.rtc_start;
+    result.core = emu::core_from_name(options.core).value_or(emu::CoreKind::kMgba);
     return result;
 }
 

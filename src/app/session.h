@@ -25,10 +25,11 @@ struct SessionOptions {
     std::uint64_t frames = 120;
     std::string rtc = "emulated";
     std::int64_t rtc_start = emu::kDefaultRtcStart;
+    std::string core = "mgba";  // --core: the emulator behind the machine
     game::ProfileOptions profile;
 };
 
-// Adds --rom, --state, --inputs, --battery, --frames, --rtc, --rtc-start and the profile
+// Adds --rom, --state, --inputs, --battery, --frames, --rtc, --rtc-start, --core and the profile
 // options (--profile, --variables, --sym) to a subcommand.
 void add_session_options(CLI::App& command, SessionOptions& options);
 

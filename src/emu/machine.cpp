@@ -2,9 +2,23 @@
 
 #include <algorithm>
 
+#include "emu/native/native_machine.h"
 #include "storage/files.h"
 
 namespace crl::emu {
+
+std::optional<CoreKind> core_from_name(std::string_view name) {
+    if (name == "native") return CoreKind::kNative;
+    if (name == "mgba") return CoreKind::kMgba;
+    return std::nullopt;
+}
+
+const char* core_name(CoreKind core) { return core == CoreKind::kNative ? "native" : "mgba"; }
+
+std::unique_ptr<Machine> make_machine(const Rom& rom, const MachineOptions& options) {
+    return options.core == CoreKind::kNative ? make_native_machine(rom, options)
+                                             : make_mgba_machine(rom, options);
+}
 
 std::vector<std::uint8_t> Machine::frame_rgb() const {
     std::vector<std::uint8_t> rgb(kFrameRgbBytes);

@@ -10,10 +10,12 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emu/buttons.h"
@@ -41,7 +43,14 @@ enum class Clock {
     kHost,      // follows the host's wall clock, like a real cartridge
 };
 
+// The emulator behind Machine: crystal-rl's own (src/emu/native) or libmgba, the reference.
+enum class CoreKind {
+    kMgba,
+    kNative,
+};
+
 struct MachineOptions {
+    CoreKind core = CoreKind::kMgba;
     Clock clock = Clock::kEmulated;
     std::int64_t rtc_start = kDefaultRtcStart;  // Unix seconds, for Clock::kEmulated
 };
@@ -111,7 +120,9 @@ class Machine {
     void load_state_file(const std::filesystem::path& path);
 };
 
-// The emulator core behind Machine (mGBA today).
+// The core options.core names. "native" / "mgba" for --core; nullopt for another name.
+std::optional<CoreKind> core_from_name(std::string_view name);
+const char* core_name(CoreKind core);
 std::unique_ptr<Machine> make_machine(const Rom& rom, const MachineOptions& options = {});
 
 // Reads a whole file; throws std::runtime_error naming `what` and the path.

@@ -17,6 +17,7 @@
 
 #include "emu/machine.h"
 #include "emu/mgba_board.h"
+#include "emu/native/native_machine.h"
 
 namespace crl::emu {
 namespace {
@@ -286,7 +287,7 @@ class MgbaMachine final : public Machine {
 
 }  // namespace
 
-std::unique_ptr<Machine> make_machine(const Rom& rom, const MachineOptions& options) {
+std::unique_ptr<Machine> make_mgba_machine(const Rom& rom, const MachineOptions& options) {
     return std::make_unique<MgbaMachine>(rom, options);
 }
 

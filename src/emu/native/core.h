@@ -1,0 +1,209 @@
+// emu/native/core.h — crystal-rl's own Game Boy / Game Boy Color: SM83 CPU, memory map with page
+// tables, timers, video timing and pixels, sound registers (no samples), cartridges and DMA.
+// Owns plain state only (one copyable struct, so a save state is a memcpy); knows nothing of
+// Machine, files or threads. Timing follows mGBA 0.10.1's skip-BIOS machine so both cores agree.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace crl::emu::native {
+
+// Time is counted in ticks of 8,388,608 Hz: two per dot; a CPU M-cycle is 8 ticks (4 in double
+// speed).
+inline constexpr int kTicksPerDot = 2;
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+inline constexpr int kWidth = 160;
+inline constexpr int kHeight = 144;
+
+enum class Mbc : std::uint8_t { kNone, kMbc1, kMbc2, kMbc3, kMbc5 };
+
+// Hardware that acts at a time of its own; each slot holds its next time (kNever when idle).
+enum Event : int {
+    kEiEvent,        // IME set, one instruction after EI
+    kVideoEvent,     // the PPU's next mode change
+    kFrameEvent,     // the frame counter, at the start of VBlank
+    kTimerIrqEvent,  // TIMA reload and interrupt after an overflow
+    kTimerEvent,     // the next TIMA increment
+    kApuFrameEvent,  // the sound frame sequencer (512 Hz)
+    kSerialEvent,    // the end of a serial transfer on the internal clock
+    kOamDmaEvent,    // the next OAM DMA byte
+    kHdmaEvent,      // the next VRAM DMA byte
+    kEventCount
+};
+
+struct Channel {  // one sound channel as the CPU sees it
+    bool enabled;
+    bool length_enabled;
+    std::uint16_t length;  // counts up to 64 (256 for the wave channel)
+    std::uint8_t volume;
+    std::uint8_t envelope_timer;
+    bool dac_on;
+};
+
+// Everything that changes while the game runs, trivially copyable.
+struct State {
+    // CPU
+    std::uint8_t a, f, b, c, d, e, h, l;
+    std::uint16_t sp, pc;
+    bool ime, halted, halt_bug, double_speed, cgb_mode;
+    std::int64_t now;  // ticks since reset
+    std::array<std::int64_t, kEventCount> events;
+    std::uint64_t frame_counter;
+    bool frame_done;
+
+    // memory
+    std::array<std::uint8_t, 0x8000> wram;
+    std::array<std::uint8_t, 0x4000> vram;
+    std::array<std::uint8_t, 0xA0> oam;
+    std::array<std::uint8_t, 0x80> hram;  // FF80-FFFF (FFFF = IE)
+    std::array<std::uint8_t, 0x80> io;
+    std::array<std::uint8_t, 0x40> bg_palette, obj_palette;  // CGB colour RAM
+    std::uint8_t wram_bank, vram_bank;
+
+    // cartridge
+    std::uint16_t rom_bank;
+    std::uint8_t ram_bank, mbc1_mode;
+    bool ram_enabled;
+    // MBC3 clock as mGBA keeps it: registers move forward only when latched
+    std::array<std::uint8_t, 5> rtc;  // S, M, H, DL, DH
+    std::uint8_t rtc_select;          // 8-C while a clock register is mapped, else 0
+    bool rtc_latched;
+    std::int64_t rtc_last_latch;  // clock seconds at the previous latch
+
+    // timer: the 16-bit system counter is (now - div_epoch) / ticks per cycle
+    std::int64_t div_epoch;
+    // After a speed switch DIV holds its value until mGBA's pending timer step lands.
+    std::int64_t div_hold_until;
+    std::uint8_t div_hold_value;
+
+    // video
+    int ly, ly_register_shadow, mode, obj_count, window_line;
+    std::uint8_t stat;  // bits 0-6 as the PPU keeps them
+    bool window_triggered;
+
+    // DMA
+    std::uint16_t oam_dma_source;
+    int oam_dma_remaining;
+    std::uint16_t hdma_source, hdma_dest;
+    int hdma_remaining;
+    bool hdma_active;               // H-Blank DMA armed
+    std::int64_t hdma_block_start;  // ticks of the current block's first byte
+    std::int64_t cpu_stall;         // ticks the CPU still owes to finished VRAM DMA blocks
+
+    // serial
+    int serial_bits;
+
+    // sound
+    std::array<Channel, 4> channels;
+    bool apu_on;
+    int apu_frame_step;
+
+    std::uint8_t buttons;  // pressed, joypad bit order of emu::Buttons
+};
+
+class Core {
+  public:
+    // rom must outlive the core. rtc_start: clock seconds at reset (the emulated-clock epoch).
+    // host_clock: the MBC3 clock follows the host's wall clock instead.
+    Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_clock = false);
+
+    void reset();
+    // Runs until the next VBlank begins; draws the frame's pixels only when `draw`.
+    void run_frame(bool draw);
+
+    // One instruction, interrupt entry or stretch of HALT: for tracing against another core.
+    void step();
+
+    State& state() { return s_; }
+    const State& state() const { return s_; }
+    std::vector<std::uint8_t>& cart_ram() { return cart_ram_; }
+    const std::vector<std::uint8_t>& cart_ram() const { return cart_ram_; }
+    // After the state or cartridge RAM was replaced wholesale.
+    void state_replaced();
+
+    const std::array<std::uint32_t, kWidth * kHeight>& frame() const { return frame_; }
+    // Bytes sent out of the link port since reset.
+    std::string& serial_text() { return serial_text_; }
+    const std::string& serial_text() const { return serial_text_; }
+
+    std::uint8_t peek(std::uint16_t address) const;        // as the CPU would read, no side effects
+    void poke(std::uint16_t address, std::uint8_t value);  // plain stores, no I/O side effects
+    std::int64_t clock_seconds() const;                    // the MBC3 clock's reading now
+    bool color() const { return color_; }
+    Mbc mbc() const { return mbc_; }
+    bool has_rtc() const { return has_rtc_; }
+    int rom_banks() const { return rom_banks_; }
+    std::span<const std::uint8_t> rom() const { return rom_; }
+
+  private:
+    friend struct Cpu;
+    // cpu.cpp
+    void run_until_frame_end();
+    // memory.cpp
+    std::uint8_t read_slow(std::uint16_t address);
+    void write_slow(std::uint16_t address, std::uint8_t value);
+    std::uint8_t read_io(std::uint8_t reg);
+    void write_io(std::uint8_t reg, std::uint8_t value);
+    void write_cart(std::uint16_t address, std::uint8_t value);
+    std::uint8_t read_cart_ram(std::uint16_t address) const;
+    void write_cart_ram(std::uint16_t address, std::uint8_t value);
+    void remap();
+    void latch_rtc();
+    void start_hdma(std::uint8_t value);
+    void oam_dma_step();
+    void hdma_step();
+    // events.cpp
+    void schedule(Event event, std::int64_t when);
+    void run_events(std::int64_t until);
+    void dispatch(Event event, std::int64_t when);
+    void update_irqs_on_wake();
+    std::uint16_t system_counter() const;
+    void write_div();
+    void write_tac(std::uint8_t value);
+    void schedule_timer();
+    void timer_tick(std::int64_t when);
+    void serial_done();
+    void set_double_speed(bool on);
+    // video.cpp
+    void video_event(std::int64_t when);
+    void write_lcdc(std::uint8_t value);
+    void write_stat(std::uint8_t value);
+    void write_lyc(std::uint8_t value);
+    void stat_changed(std::uint8_t old_stat);
+    void count_line_objects();
+    void draw_line();
+    void write_palette_data(bool objects, std::uint8_t value);
+    // sound.cpp
+    std::uint8_t read_sound(std::uint8_t reg) const;
+    void write_sound(std::uint8_t reg, std::uint8_t value);
+    void apu_frame();
+
+    int ticks_per_mcycle() const { return s_.double_speed ? 4 : 8; }
+    void recompute_next_event();
+
+    std::span<const std::uint8_t> rom_;
+    bool color_ = false;
+    Mbc mbc_ = Mbc::kNone;
+    bool has_rtc_ = false;
+    int rom_banks_ = 2;
+    std::int64_t rtc_start_;
+    bool host_clock_;
+    State s_{};
+    std::vector<std::uint8_t> cart_ram_;
+    std::int64_t next_event_ = kNever;
+    bool draw_ = false;
+
+    // Page tables by address >> 12: direct memory, or nullptr for the slow path.
+    std::array<const std::uint8_t*, 16> read_page_{};
+    std::array<std::uint8_t*, 16> write_page_{};
+
+    std::array<std::uint32_t, kWidth * kHeight> frame_{};
+    std::string serial_text_;
+};
+
+}  // namespace crl::emu::native

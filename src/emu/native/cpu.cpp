@@ -1,0 +1,646 @@
+// The SM83 interpreter: one switch over the opcode, memory through the page tables, hardware
+// events run only when the clock reaches the next one (at each memory access, as on the bus).
+#include "emu/native/core.h"
+
+namespace crl::emu::native {
+
+namespace {
+constexpr std::uint8_t kZ = 0x80, kN = 0x40, kH = 0x20, kC = 0x10;
+}
+
+// The CPU's view of one Core while it runs; lives only inside run_until_frame_end.
+struct Cpu {
+    Core& m;
+    State& s;
+    int mc;  // ticks per M-cycle at the current speed
+
+    void sync() { sync_until(s.now); }
+    // Runs the hardware events due by `until` (the bus access at s.now sees all up to it).
+    void sync_until(std::int64_t until) {
+        if (until < m.next_event_) return;
+        m.run_events(until);
+        // VRAM DMA holds the CPU from its block's first byte to its last: everything the CPU
+        // does after that moment moves later by as much (off the M-cycle grid, as in mGBA).
+        while (s.hdma_remaining > 0 && m.next_event_ != kNever)
+            m.run_events(m.next_event_);
+        if (s.cpu_stall) {
+            s.now += s.cpu_stall;
+            s.cpu_stall = 0;
+        }
+    }
+    std::uint8_t read(std::uint16_t address) {
+        sync();
+        const std::uint8_t* page = m.read_page_[address >> 12];
+        const std::uint8_t value = page ? page[address & 0xFFF] : m.read_slow(address);
+        s.now += mc;
+        return value;
+    }
+    void write(std::uint16_t address, std::uint8_t value) {
+        sync();
+        std::uint8_t* page = m.write_page_[address >> 12];
+        if (page) {
+            page[address & 0xFFF] = value;
+        } else {
+            m.write_slow(address, value);
+            mc = m.ticks_per_mcycle();
+        }
+        s.now += mc;
+    }
+    void idle() { s.now += mc; }
+    std::uint8_t imm() { return read(s.pc++); }
+    std::uint16_t imm16() {
+        const std::uint8_t lo = imm();
+        return static_cast<std::uint16_t>(lo | imm() << 8);
+    }
+
+    std::uint16_t bc() const { return static_cast<std::uint16_t>(s.b << 8 | s.c); }
+    std::uint16_t de() const { return static_cast<std::uint16_t>(s.d << 8 | s.e); }
+    std::uint16_t hl() const { return static_cast<std::uint16_t>(s.h << 8 | s.l); }
+    void set_hl(std::uint16_t v) {
+        s.h = static_cast<std::uint8_t>(v >> 8);
+        s.l = static_cast<std::uint8_t>(v);
+    }
+    // rr as numbered in opcodes 0x01/0x11/0x21/0x31 (SP) or 0xC1.. (AF)
+    std::uint16_t pair(int index, bool af) const {
+        switch (index) {
+            case 0:
+                return bc();
+            case 1:
+                return de();
+            case 2:
+                return hl();
+            default:
+                return af ? static_cast<std::uint16_t>(s.a << 8 | s.f) : s.sp;
+        }
+    }
+    void set_pair(int index, std::uint16_t v, bool af) {
+        const auto hi = static_cast<std::uint8_t>(v >> 8), lo = static_cast<std::uint8_t>(v);
+        switch (index) {
+            case 0:
+                s.b = hi, s.c = lo;
+                break;
+            case 1:
+                s.d = hi, s.e = lo;
+                break;
+            case 2:
+                s.h = hi, s.l = lo;
+                break;
+            default:
+                if (af) {
+                    s.a = hi, s.f = lo & 0xF0;
+                } else {
+                    s.sp = v;
+                }
+        }
+    }
+    std::uint8_t& reg(int index) {
+        switch (index) {
+            case 0:
+                return s.b;
+            case 1:
+                return s.c;
+            case 2:
+                return s.d;
+            case 3:
+                return s.e;
+            case 4:
+                return s.h;
+            case 5:
+                return s.l;
+            default:
+                return s.a;
+        }
+    }
+    std::uint8_t get(int index) { return index == 6 ? read(hl()) : reg(index); }
+    void put(int index, std::uint8_t v) {
+        if (index == 6) {
+            write(hl(), v);
+        } else {
+            reg(index) = v;
+        }
+    }
+    bool condition(int cc) const {
+        switch (cc) {
+            case 0:
+                return !(s.f & kZ);
+            case 1:
+                return s.f & kZ;
+            case 2:
+                return !(s.f & kC);
+            default:
+                return s.f & kC;
+        }
+    }
+
+    void alu(int op, std::uint8_t v) {
+        const unsigned a = s.a;
+        const unsigned carry = (s.f & kC) ? 1 : 0;
+        unsigned r = 0;
+        switch (op) {
+            case 0:  // ADD
+            case 1:  // ADC
+            {
+                const unsigned cin = op == 1 ? carry : 0;
+                r = a + v + cin;
+                s.f = static_cast<std::uint8_t>(((r & 0xFF) ? 0 : kZ) |
+                                                (((a & 0xF) + (v & 0xF) + cin) > 0xF ? kH : 0) |
+                                                (r > 0xFF ? kC : 0));
+                s.a = static_cast<std::uint8_t>(r);
+                return;
+            }
+            case 2:  // SUB
+            case 3:  // SBC
+            case 7:  // CP
+            {
+                const unsigned cin = op == 3 ? carry : 0;
+                r = a - v - cin;
+                s.f = static_cast<std::uint8_t>(((r & 0xFF) ? 0 : kZ) | kN |
+                                                ((a & 0xF) < (v & 0xF) + cin ? kH : 0) |
+                                                (a < v + cin ? kC : 0));
+                if (op != 7) s.a = static_cast<std::uint8_t>(r);
+                return;
+            }
+            case 4:
+                s.a = static_cast<std::uint8_t>(a & v);
+                s.f = static_cast<std::uint8_t>((s.a ? 0 : kZ) | kH);
+                return;
+            case 5:
+                s.a = static_cast<std::uint8_t>(a ^ v);
+                s.f = s.a ? 0 : kZ;
+                return;
+            default:
+                s.a = static_cast<std::uint8_t>(a | v);
+                s.f = s.a ? 0 : kZ;
+                return;
+        }
+    }
+    std::uint8_t inc(std::uint8_t v) {
+        const auto r = static_cast<std::uint8_t>(v + 1);
+        s.f = static_cast<std::uint8_t>((s.f & kC) | (r ? 0 : kZ) | ((v & 0xF) == 0xF ? kH : 0));
+        return r;
+    }
+    std::uint8_t dec(std::uint8_t v) {
+        const auto r = static_cast<std::uint8_t>(v - 1);
+        s.f = static_cast<std::uint8_t>((s.f & kC) | (r ? 0 : kZ) | kN | ((v & 0xF) == 0 ? kH : 0));
+        return r;
+    }
+    void add_hl(std::uint16_t v) {
+        const unsigned h = hl();
+        const unsigned r = h + v;
+        s.f = static_cast<std::uint8_t>(
+            (s.f & kZ) | (((h & 0xFFF) + (v & 0xFFF)) > 0xFFF ? kH : 0) | (r > 0xFFFF ? kC : 0));
+        set_hl(static_cast<std::uint16_t>(r));
+    }
+    std::uint16_t sp_plus(std::uint8_t offset) {
+        const unsigned sp = s.sp;
+        s.f = static_cast<std::uint8_t>((((sp & 0xF) + (offset & 0xF)) > 0xF ? kH : 0) |
+                                        (((sp & 0xFF) + offset) > 0xFF ? kC : 0));
+        return static_cast<std::uint16_t>(sp + static_cast<std::int8_t>(offset));
+    }
+    void push(std::uint16_t v) {
+        write(--s.sp, static_cast<std::uint8_t>(v >> 8));
+        write(--s.sp, static_cast<std::uint8_t>(v));
+    }
+    std::uint16_t pop() {
+        const std::uint8_t lo = read(s.sp++);
+        return static_cast<std::uint16_t>(lo | read(s.sp++) << 8);
+    }
+
+    std::uint8_t rotate_shift(int op, std::uint8_t v) {
+        unsigned r = 0;
+        bool carry = false;
+        const bool old_carry = s.f & kC;
+        switch (op) {
+            case 0:  // RLC
+                carry = v & 0x80, r = (v << 1) | (v >> 7);
+                break;
+            case 1:  // RRC
+                carry = v & 1, r = (v >> 1) | (v << 7);
+                break;
+            case 2:  // RL
+                carry = v & 0x80, r = (v << 1) | (old_carry ? 1 : 0);
+                break;
+            case 3:  // RR
+                carry = v & 1, r = (v >> 1) | (old_carry ? 0x80 : 0);
+                break;
+            case 4:  // SLA
+                carry = v & 0x80, r = v << 1;
+                break;
+            case 5:  // SRA
+                carry = v & 1, r = (v >> 1) | (v & 0x80);
+                break;
+            case 6:  // SWAP
+                r = (v >> 4) | (v << 4);
+                break;
+            default:  // SRL
+                carry = v & 1, r = v >> 1;
+                break;
+        }
+        r &= 0xFF;
+        s.f = static_cast<std::uint8_t>((r ? 0 : kZ) | (carry ? kC : 0));
+        return static_cast<std::uint8_t>(r);
+    }
+
+    void prefixed() {
+        const std::uint8_t op = imm();
+        const int target = op & 7, bit = (op >> 3) & 7;
+        switch (op >> 6) {
+            case 0:
+                put(target, rotate_shift(bit, get(target)));
+                return;
+            case 1:
+                s.f = static_cast<std::uint8_t>((s.f & kC) | kH |
+                                                ((get(target) >> bit) & 1 ? 0 : kZ));
+                return;
+            case 2:
+                put(target, static_cast<std::uint8_t>(get(target) & ~(1 << bit)));
+                return;
+            default:
+                put(target, static_cast<std::uint8_t>(get(target) | (1 << bit)));
+                return;
+        }
+    }
+
+    void daa() {
+        unsigned a = s.a;
+        if (s.f & kN) {
+            if (s.f & kH) a = (a - 6) & 0xFF;
+            if (s.f & kC) a -= 0x60;
+        } else {
+            if ((s.f & kH) || (a & 0xF) > 9) a += 6;
+            if ((s.f & kC) || a > 0x9F) a += 0x60;
+        }
+        const bool carry = (s.f & kC) || a > 0xFF;
+        s.a = static_cast<std::uint8_t>(a);
+        s.f = static_cast<std::uint8_t>((s.f & kN) | (s.a ? 0 : kZ) | (carry ? kC : 0));
+    }
+
+    void interrupt() {
+        // As mGBA: the fetch slot notices the interrupt, two pushes, then two idle M-cycles.
+        const std::int64_t start = s.now;
+        s.ime = false;
+        m.s_.events[kEiEvent] = kNever;
+        m.recompute_next_event();
+        idle();
+        write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
+        m.run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
+        const std::uint8_t pending = s.hram[0x7F] & s.io[0x0F] & 0x1F;
+        std::uint16_t vector = 0;
+        for (int bit = 0; bit < 5; ++bit) {
+            if (pending & (1 << bit)) {
+                s.io[0x0F] = static_cast<std::uint8_t>(s.io[0x0F] & ~(1 << bit));
+                vector = static_cast<std::uint16_t>(0x40 + 8 * bit);
+                break;
+            }
+        }
+        write(--s.sp, static_cast<std::uint8_t>(s.pc));
+        s.pc = vector;
+        idle();
+        idle();
+    }
+
+    void halt(std::int64_t fetch_start) {
+        const int t = mc / 4;
+        m.run_events(fetch_start + 3 * t);
+        if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
+            if (!s.ime) s.halt_bug = true;
+            return;
+        }
+        s.halted = true;
+        // The first wake-up check comes one T-cycle after the first event (as in mGBA).
+        s.now = fetch_start;
+        sleep(false);
+    }
+
+    // Skips from event to event until an interrupt is requested or the frame ends.
+    void sleep(bool first) {
+        const int t = mc / 4;
+        while (true) {
+            if (m.next_event_ == kNever) return;  // nothing can ever wake it
+            std::int64_t wake = m.next_event_ + (first ? t : 0);
+            first = false;
+            const std::int64_t phase = ((s.now - wake) % mc + mc) % mc;
+            s.now = wake + phase;
+            m.run_events(wake);
+            if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
+                s.halted = false;
+                return;
+            }
+            if (s.frame_done) return;
+        }
+    }
+
+    void step();
+};
+
+void Cpu::step() {
+    if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) {
+        interrupt();
+        return;
+    }
+    const std::int64_t fetch_start = s.now;
+    const std::uint8_t op = read(s.pc);
+    if (s.halt_bug) {
+        s.halt_bug = false;
+    } else {
+        ++s.pc;
+    }
+    switch (op) {
+        case 0x00:
+            return;
+        case 0x01:
+        case 0x11:
+        case 0x21:
+        case 0x31:
+            set_pair(op >> 4, imm16(), false);
+            return;
+        case 0x02:
+            write(bc(), s.a);
+            return;
+        case 0x12:
+            write(de(), s.a);
+            return;
+        case 0x22:
+            write(hl(), s.a);
+            set_hl(static_cast<std::uint16_t>(hl() + 1));
+            return;
+        case 0x32:
+            write(hl(), s.a);
+            set_hl(static_cast<std::uint16_t>(hl() - 1));
+            return;
+        case 0x0A:
+            s.a = read(bc());
+            return;
+        case 0x1A:
+            s.a = read(de());
+            return;
+        case 0x2A:
+            s.a = read(hl());
+            set_hl(static_cast<std::uint16_t>(hl() + 1));
+            return;
+        case 0x3A:
+            s.a = read(hl());
+            set_hl(static_cast<std::uint16_t>(hl() - 1));
+            return;
+        case 0x03:
+        case 0x13:
+        case 0x23:
+        case 0x33:
+            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) + 1), false);
+            idle();
+            return;
+        case 0x0B:
+        case 0x1B:
+        case 0x2B:
+        case 0x3B:
+            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) - 1), false);
+            idle();
+            return;
+        case 0x09:
+        case 0x19:
+        case 0x29:
+        case 0x39:
+            add_hl(pair(op >> 4, false));
+            idle();
+            return;
+        case 0x07:
+            s.a = rotate_shift(0, s.a), s.f &= kC;
+            return;
+        case 0x0F:
+            s.a = rotate_shift(1, s.a), s.f &= kC;
+            return;
+        case 0x17:
+            s.a = rotate_shift(2, s.a), s.f &= kC;
+            return;
+        case 0x1F:
+            s.a = rotate_shift(3, s.a), s.f &= kC;
+            return;
+        case 0x08: {
+            const std::uint16_t address = imm16();
+            write(address, static_cast<std::uint8_t>(s.sp));
+            write(static_cast<std::uint16_t>(address + 1), static_cast<std::uint8_t>(s.sp >> 8));
+            return;
+        }
+        case 0x10:  // STOP: a second byte, then a speed switch if one was armed
+            imm();
+            if (m.color_ && (s.io[0x4D] & 1)) {
+                m.set_double_speed(!s.double_speed);
+                mc = m.ticks_per_mcycle();
+            }
+            return;
+        case 0x18:
+        case 0x20:
+        case 0x28:
+        case 0x30:
+        case 0x38: {
+            const auto offset = static_cast<std::int8_t>(imm());
+            if (op == 0x18 || condition((op >> 3) & 3)) {
+                s.pc = static_cast<std::uint16_t>(s.pc + offset);
+                idle();
+            }
+            return;
+        }
+        case 0x27:
+            daa();
+            return;
+        case 0x2F:
+            s.a = static_cast<std::uint8_t>(~s.a);
+            s.f |= kN | kH;
+            return;
+        case 0x37:
+            s.f = static_cast<std::uint8_t>((s.f & kZ) | kC);
+            return;
+        case 0x3F:
+            s.f = static_cast<std::uint8_t>((s.f & kZ) | ((s.f & kC) ^ kC));
+            return;
+        case 0x76:
+            halt(fetch_start);
+            return;
+        case 0xC3:
+            s.pc = imm16();
+            idle();
+            return;
+        case 0xC2:
+        case 0xCA:
+        case 0xD2:
+        case 0xDA: {
+            const std::uint16_t target = imm16();
+            if (condition((op >> 3) & 3)) {
+                s.pc = target;
+                idle();
+            }
+            return;
+        }
+        case 0xE9:
+            s.pc = hl();
+            return;
+        case 0xCD: {
+            const std::uint16_t target = imm16();
+            idle();
+            push(s.pc);
+            s.pc = target;
+            return;
+        }
+        case 0xC4:
+        case 0xCC:
+        case 0xD4:
+        case 0xDC: {
+            const std::uint16_t target = imm16();
+            if (condition((op >> 3) & 3)) {
+                idle();
+                push(s.pc);
+                s.pc = target;
+            }
+            return;
+        }
+        case 0xC9:
+            s.pc = pop();
+            idle();
+            return;
+        case 0xD9:
+            m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+            s.pc = pop();
+            idle();
+            return;
+        case 0xC0:
+        case 0xC8:
+        case 0xD0:
+        case 0xD8:
+            idle();
+            if (condition((op >> 3) & 3)) {
+                s.pc = pop();
+                idle();
+            }
+            return;
+        case 0xC1:
+        case 0xD1:
+        case 0xE1:
+        case 0xF1:
+            set_pair((op >> 4) & 3, pop(), true);
+            return;
+        case 0xC5:
+        case 0xD5:
+        case 0xE5:
+        case 0xF5:
+            idle();
+            push(pair((op >> 4) & 3, true));
+            return;
+        case 0xC7:
+        case 0xCF:
+        case 0xD7:
+        case 0xDF:
+        case 0xE7:
+        case 0xEF:
+        case 0xF7:
+        case 0xFF:
+            idle();
+            push(s.pc);
+            s.pc = op & 0x38;
+            return;
+        case 0xCB:
+            prefixed();
+            return;
+        case 0xE0:
+            write(static_cast<std::uint16_t>(0xFF00 | imm()), s.a);
+            return;
+        case 0xF0:
+            s.a = read(static_cast<std::uint16_t>(0xFF00 | imm()));
+            return;
+        case 0xE2:
+            write(static_cast<std::uint16_t>(0xFF00 | s.c), s.a);
+            return;
+        case 0xF2:
+            s.a = read(static_cast<std::uint16_t>(0xFF00 | s.c));
+            return;
+        case 0xEA:
+            write(imm16(), s.a);
+            return;
+        case 0xFA:
+            s.a = read(imm16());
+            return;
+        case 0xE8:
+            s.sp = sp_plus(imm());
+            idle();
+            idle();
+            return;
+        case 0xF8:
+            set_hl(sp_plus(imm()));
+            idle();
+            return;
+        case 0xF9:
+            s.sp = hl();
+            idle();
+            return;
+        case 0xF3:
+            s.ime = false;
+            m.s_.events[kEiEvent] = kNever;
+            m.recompute_next_event();
+            return;
+        case 0xFB:
+            if (!s.ime) m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+            return;
+        case 0xD3:
+        case 0xDB:
+        case 0xDD:
+        case 0xE3:
+        case 0xE4:
+        case 0xEB:
+        case 0xEC:
+        case 0xED:
+        case 0xF4:
+        case 0xFC:
+        case 0xFD:
+            // An illegal opcode locks the CPU up, as in mGBA: it spins on itself.
+            s.ime = false;
+            --s.pc;
+            return;
+        default:
+            break;
+    }
+    if (op >= 0x40 && op < 0x80) {
+        put((op >> 3) & 7, get(op & 7));
+    } else if (op >= 0x80 && op < 0xC0) {
+        alu((op >> 3) & 7, get(op & 7));
+    } else if ((op & 0xC7) == 0xC6) {
+        alu((op >> 3) & 7, imm());
+    } else if ((op & 0xC7) == 0x04) {
+        const int r = (op >> 3) & 7;
+        put(r, inc(get(r)));
+    } else if ((op & 0xC7) == 0x05) {
+        const int r = (op >> 3) & 7;
+        put(r, dec(get(r)));
+    } else if ((op & 0xC7) == 0x06) {
+        const int r = (op >> 3) & 7;
+        put(r, imm());
+    }
+}
+
+void Core::step() {
+    Cpu cpu{*this, s_, ticks_per_mcycle()};
+    cpu.sync();
+    s_.frame_done = false;
+    if (!s_.halted) cpu.step();
+    while (s_.halted && next_event_ != kNever) {
+        s_.frame_done = false;
+        cpu.sleep(false);
+    }
+    cpu.sync_until(s_.now - 1);  // what happened during the instruction, as a tracer sees it
+    s_.frame_done = false;
+}
+
+void Core::run_until_frame_end() {
+    Cpu cpu{*this, s_, ticks_per_mcycle()};
+    while (true) {
+        cpu.sync();
+        if (s_.frame_done) break;
+        if (s_.halted) {
+            cpu.sleep(false);
+            if (s_.frame_done) break;
+            continue;
+        }
+        cpu.step();
+    }
+    s_.frame_done = false;
+}
+
+}  // namespace crl::emu::native

@@ -1,0 +1,123 @@
+// Sound registers as a game sees them: read masks, power, DACs, triggers and length counters
+// clocked by the frame sequencer, so NR52's status bits are right. No samples are made.
+#include "emu/native/core.h"
+
+namespace crl::emu::native {
+
+namespace {
+constexpr std::uint8_t kSoundReadMasks[0x30] = {
+    0x80, 0x3F, 0x00, 0xFF, 0xBF,  // NR10-NR14
+    0xFF, 0x3F, 0x00, 0xFF, 0xBF,  // unused, NR21-NR24
+    0x7F, 0xFF, 0x9F, 0xFF, 0xBF,  // NR30-NR34
+    0xFF, 0xFF, 0x00, 0x00, 0xBF,  // unused, NR41-NR44
+    0x00, 0x00, 0x70,              // NR50-NR52
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0};  // wave RAM
+
+// The channel a register belongs to and its place (0-4 as in NRx0-NRx4), or -1.
+int channel_of(std::uint8_t reg) {
+    return reg < 0x24 ? (reg - 0x10) / 5 : -1;
+}
+}  // namespace
+
+std::uint8_t Core::read_sound(std::uint8_t reg) const {
+    if (reg == 0x26) {
+        std::uint8_t status = s_.apu_on ? 0xF0 : 0x70;
+        for (int i = 0; i < 4; ++i) {
+            if (s_.channels[i].enabled) status |= static_cast<std::uint8_t>(1 << i);
+        }
+        return status;
+    }
+    return static_cast<std::uint8_t>(s_.io[reg] | kSoundReadMasks[reg - 0x10]);
+}
+
+void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
+    if (reg >= 0x30) {
+        s_.io[reg] = value;
+        return;
+    }
+    if (reg == 0x26) {
+        const bool on = value & 0x80;
+        if (s_.apu_on && !on) {
+            for (std::uint8_t r = 0x10; r < 0x26; ++r)
+                s_.io[r] = 0;
+            for (auto& channel : s_.channels) {
+                channel.enabled = false;
+                channel.dac_on = false;
+                channel.length_enabled = false;
+                if (color_) channel.length = 0;
+            }
+        } else if (!s_.apu_on && on) {
+            s_.apu_frame_step = 0;
+        }
+        s_.apu_on = on;
+        return;
+    }
+    const int index = channel_of(reg);
+    const int place = index >= 0 ? (reg - 0x10) % 5 : -1;
+    if (!s_.apu_on) {
+        // Powered off, only the DMG's length counters still take writes.
+        if (!color_ && place == 1 && index >= 0) {
+            auto& channel = s_.channels[index];
+            channel.length =
+                static_cast<std::uint16_t>(index == 2 ? 256 - value : 64 - (value & 0x3F));
+        }
+        return;
+    }
+    s_.io[reg] = value;
+    if (index < 0) return;
+    auto& channel = s_.channels[index];
+    const int full_length = index == 2 ? 256 : 64;
+    switch (place) {
+        case 0:
+            if (index == 2) {
+                channel.dac_on = value & 0x80;
+                if (!channel.dac_on) channel.enabled = false;
+            }
+            break;
+        case 1:
+            channel.length =
+                static_cast<std::uint16_t>(full_length - (index == 2 ? value : (value & 0x3F)));
+            break;
+        case 2:
+            if (index != 2) {
+                channel.dac_on = (value & 0xF8) != 0;
+                if (!channel.dac_on) channel.enabled = false;
+            }
+            break;
+        case 4: {
+            const bool was_enabled = channel.length_enabled;
+            channel.length_enabled = value & 0x40;
+            // Enabling the counter in a step that does not clock it clocks it once more.
+            const bool next_clocks_length = (s_.apu_frame_step & 1) == 0;
+            if (!was_enabled && channel.length_enabled && !next_clocks_length &&
+                channel.length > 0) {
+                if (--channel.length == 0 && !(value & 0x80)) channel.enabled = false;
+            }
+            if (value & 0x80) {
+                channel.enabled = channel.dac_on;
+                if (channel.length == 0) {
+                    channel.length = static_cast<std::uint16_t>(full_length);
+                    if (channel.length_enabled && !next_clocks_length) --channel.length;
+                }
+            }
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void Core::apu_frame() {
+    if (!s_.apu_on) return;
+    if ((s_.apu_frame_step & 1) == 0) {
+        for (auto& channel : s_.channels) {
+            if (channel.length_enabled && channel.length > 0 && --channel.length == 0) {
+                channel.enabled = false;
+            }
+        }
+    }
+    s_.apu_frame_step = (s_.apu_frame_step + 1) & 7;
+}
+
+}  // namespace crl::emu::native
