@@ -13,7 +13,9 @@ std::optional<CoreKind> core_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-const char* core_name(CoreKind core) { return core == CoreKind::kNative ? "native" : "mgba"; }
+const char* core_name(CoreKind core) {
+    return core == CoreKind::kNative ? "native" : "mgba";
+}
 
 std::unique_ptr<Machine> make_machine(const Rom& rom, const MachineOptions& options) {
     return options.core == CoreKind::kNative ? make_native_machine(rom, options)
