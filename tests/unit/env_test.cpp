@@ -154,7 +154,7 @@ TEST_F(DemoEnvTest, AStepIs24FramesWithTheButtonHeldFor8) {
 
 TEST_F(DemoEnvTest, RewardsAreComputedOnTheStateAfterTheAction) {
     auto env = make();
-    env->reset(env::EpisodeStart{std::nullopt, emu::Movie::parse("60 -\n5 START\n30 -\n")});
+    env->reset(env::EpisodeStart{std::nullopt, emu::Movie::parse("60 -\n5 START\n30 -\n"), {}});
     EXPECT_EQ(env->state().screen, game::Screen::kOverworld);
     const auto result = env->step(env::Action::kRight);  // (4,3) -> (5,3): a new tile
     EXPECT_EQ(result.state.x, 5);
