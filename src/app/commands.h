@@ -15,6 +15,6 @@ Command add_bench_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
 Command add_probe_command(CLI::App& app);
 Command add_train_command(CLI::App& app);  // app/train_command.cpp
-Command add_map_command(CLI::App& app);  // app/map_command.cpp
+Command add_map_command(CLI::App& app);    // app/map_command.cpp
 
 }  // namespace crl::app
