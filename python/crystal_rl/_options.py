@@ -18,7 +18,7 @@ from . import _core
 from .spaces import Box, Dict, Discrete
 
 OBSERVATION_FIELDS = tuple(field["name"] for field in _core.observation_spec())
-CORES = ("mgba",)
+CORES = ("mgba", "native")  # libmgba (the reference, default) and crystal-rl's own core
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def parse(
     elif game != "demo":
         raise ValueError(f"game={game!r} needs rom=PATH (or $CRYSTAL_RL_ROM): crystal-rl ships no ROM")
     if core not in (None, *CORES):
-        raise ValueError(f"core must be one of {', '.join(CORES)} (the cores in this build), not {core!r}")
+        raise ValueError(f"core must be one of {', '.join(CORES)}, not {core!r}")
+    config.core = core or "mgba"
     if state is not None:
         if isinstance(state, (bytes, bytearray, memoryview)):
             config.set_state(bytes(state))

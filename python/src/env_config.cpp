@@ -31,6 +31,9 @@ void check_ranges(const EnvConfig& config) {
         throw std::invalid_argument("game must be 'demo', 'crystal' or 'auto', not '" +
                                     config.game + "'");
     }
+    if (!emu::core_from_name(config.core)) {
+        throw std::invalid_argument("core must be 'mgba' or 'native', not '" + config.core + "'");
+    }
     if (config.frames_per_action < 1 || config.frames_per_action > kMaxFramesPerAction) {
         throw std::invalid_argument("frames_per_action must be from 1 to " +
                                     std::to_string(kMaxFramesPerAction) + ", not " +
@@ -46,6 +49,13 @@ void check_ranges(const EnvConfig& config) {
                                     std::to_string(kMaxRandomStartFrames) + ", not " +
                                     std::to_string(config.random_start_frames));
     }
+}
+
+emu::MachineOptions machine_options(const EnvConfig& config) {
+    emu::MachineOptions machine;
+    machine.core = emu::core_from_name(config.core).value_or(emu::CoreKind::kMgba);
+    machine.rtc_start = config.rtc_start;
+    return machine;
 }
 
 }  // namespace
@@ -68,7 +78,7 @@ PreparedConfig prepare(EnvConfig config) {
         prepared.start.state = std::move(config.state);
         config.state.reset();
         // Refused here, once, with the loader's message, rather than at the first reset.
-        auto probe = emu::make_machine(*prepared.rom);
+        auto probe = emu::make_machine(*prepared.rom, machine_options(config));
         probe->load_state(*prepared.start.state);
     }
     prepared.config = std::move(config);
@@ -80,14 +90,12 @@ std::unique_ptr<env::Env> make_env(const PreparedConfig& prepared) {
     const auto& config = prepared.config;
     game::ProfileOptions profile;
     profile.name = config.game == "auto" ? "auto" : config.game;
-    emu::MachineOptions machine;
-    machine.rtc_start = config.rtc_start;
     env::EnvOptions options;
     options.frames_per_action = config.frames_per_action;
     options.hold_frames = config.hold_frames;
     options.rewards = prepared.rewards;
     options.max_steps = config.max_episode_steps;
-    auto env = std::make_unique<env::Env>(emu::make_machine(*prepared.rom, machine),
+    auto env = std::make_unique<env::Env>(emu::make_machine(*prepared.rom, machine_options(config)),
                                           game::make_profile(*prepared.rom, profile), options);
     env->set_render(config.draw_screen ? emu::Render::kLast : emu::Render::kNone);
     return env;

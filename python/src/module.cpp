@@ -37,6 +37,7 @@ void bind_config(py::module_& m) {
     py::class_<EnvConfig>(m, "EnvConfig")
         .def(py::init<>())
         .def_readwrite("game", &EnvConfig::game)
+        .def_readwrite("core", &EnvConfig::core)
         .def_readwrite("rom", &EnvConfig::rom)
         .def_readwrite("inputs", &EnvConfig::inputs)
         .def_readwrite("frames_per_action", &EnvConfig::frames_per_action)
