@@ -42,6 +42,7 @@ bench: build
 	$(BUILD_DIR)/crystal-rl-monitor-bench
 	PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 bench/python_bench.py
 	$(BUILD_DIR)/crystal-rl-run-cost-bench
+	$(BUILD_DIR)/crystal-rl-fd-flood-bench
 
 run: build
 	$(BIN) run --speed 1 $(if $(ROM),--rom $(ROM)) $(RUN_ARGS)
