@@ -147,7 +147,9 @@ class Core {
     // memory.cpp
     std::uint8_t read_slow(std::uint16_t address);
     void write_slow(std::uint16_t address, std::uint8_t value);
-    std::uint8_t read_io(std::uint8_t reg);
+    std::uint8_t read_io(std::uint8_t reg) const;
+    std::uint8_t joypad_value() const;
+    void update_joypad();
     void write_io(std::uint8_t reg, std::uint8_t value);
     void write_cart(std::uint16_t address, std::uint8_t value);
     std::uint8_t read_cart_ram(std::uint16_t address) const;
@@ -160,6 +162,7 @@ class Core {
     // events.cpp
     void schedule(Event event, std::int64_t when);
     void run_events(std::int64_t until);
+    void frame_counted();
     void dispatch(Event event, std::int64_t when);
     void update_irqs_on_wake();
     std::uint16_t system_counter() const;
@@ -196,6 +199,9 @@ class Core {
     State s_{};
     std::vector<std::uint8_t> cart_ram_;
     std::int64_t next_event_ = kNever;
+    // When the last frame event fell due and whether the CPU slept then (see frame_counted).
+    std::int64_t frame_event_at_ = 0;
+    bool frame_event_while_halted_ = false;
     bool draw_ = false;
 
     // Page tables by address >> 12: direct memory, or nullptr for the slow path.

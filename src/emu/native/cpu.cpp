@@ -618,14 +618,14 @@ void Cpu::step() {
 void Core::step() {
     Cpu cpu{*this, s_, ticks_per_mcycle()};
     cpu.sync();
-    s_.frame_done = false;
+    if (s_.frame_done) frame_counted();
     if (!s_.halted) cpu.step();
     while (s_.halted && next_event_ != kNever) {
-        s_.frame_done = false;
         cpu.sleep(false);
+        if (s_.frame_done) frame_counted();
     }
     cpu.sync_until(s_.now - 1);  // what happened during the instruction, as a tracer sees it
-    s_.frame_done = false;
+    if (s_.frame_done) frame_counted();
 }
 
 void Core::run_until_frame_end() {
@@ -640,7 +640,7 @@ void Core::run_until_frame_end() {
         }
         cpu.step();
     }
-    s_.frame_done = false;
+    frame_counted();
 }
 
 }  // namespace crl::emu::native

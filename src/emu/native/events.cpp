@@ -9,7 +9,8 @@ namespace crl::emu::native {
 
 namespace {
 constexpr int kTimaPeriods[4] = {1024, 16, 64, 256};  // T-cycles per TIMA increment, by TAC
-}
+constexpr std::int64_t kApuFrameTicks = 0x2000 * 2;   // 512 Hz: DIV bit 12 (bit 13 double speed)
+}  // namespace
 
 Core::Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_clock)
     : rom_(rom), rtc_start_(rtc_start), host_clock_(host_clock) {
@@ -197,10 +198,9 @@ void Core::dispatch(Event event, std::int64_t when) {
         case kFrameEvent:
             ++s_.frame_counter;
             s_.frame_done = true;
-            if (!(s_.io[0x40] & 0x80)) {
-                schedule(kFrameEvent, when + 70224 * kTicksPerDot);
-                if (draw_) frame_.fill(0xFFFFFF);  // a switched-off screen shows white
-            }
+            frame_event_at_ = when;
+            frame_event_while_halted_ = s_.halted;
+            if (!(s_.io[0x40] & 0x80) && draw_) frame_.fill(0xFFFFFF);  // a switched-off screen
             break;
         case kTimerIrqEvent:
             s_.io[0x05] = s_.io[0x06];
@@ -210,8 +210,11 @@ void Core::dispatch(Event event, std::int64_t when) {
             timer_tick(when);
             break;
         case kApuFrameEvent:
+            // From its own time, never from the CPU's: events also run ahead of the CPU while a
+            // VRAM DMA holds it, and the next step must lie after this one (the period is the
+            // same in ticks at both speeds; DIV writes and speed switches reschedule it).
             apu_frame();
-            schedule_timer();
+            schedule(kApuFrameEvent, when + kApuFrameTicks);
             break;
         case kSerialEvent:
             serial_done();
@@ -320,6 +323,16 @@ void Core::set_double_speed(bool on) {
     s_.double_speed = on;
     s_.io[0x4D] = static_cast<std::uint8_t>(on ? 0xFE : 0x7E);
     schedule_timer();
+}
+
+// mGBA counts a frame only between two instructions (at the end of the one in progress when
+// the frame event fell due); with the screen off, the next frame is due a frame after that
+// moment, not after the due time, so the lateness adds up from frame to frame.
+void Core::frame_counted() {
+    s_.frame_done = false;
+    if ((s_.io[0x40] & 0x80) || s_.events[kFrameEvent] != kNever) return;
+    const std::int64_t counted_at = frame_event_while_halted_ ? frame_event_at_ : s_.now;
+    schedule(kFrameEvent, counted_at + 70224 * kTicksPerDot);
 }
 
 void Core::run_frame(bool draw) {

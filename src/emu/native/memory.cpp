@@ -97,6 +97,7 @@ std::uint8_t Core::read_slow(std::uint16_t address) {
             return 0xFF;
         }
     }
+    if (address == 0xFF00) update_joypad();  // only the CPU's read latches the buttons
     return peek(address);
 }
 
@@ -143,23 +144,30 @@ std::uint8_t Core::peek(std::uint16_t address) const {
     if (address < 0xFF00) return 0xFF;
     if (address == 0xFFFF) return s_.hram[0x7F];
     if (address >= 0xFF80) return s_.hram[address & 0x7F];
-    return const_cast<Core*>(this)->read_io(static_cast<std::uint8_t>(address));
+    return read_io(static_cast<std::uint8_t>(address));
 }
 
-std::uint8_t Core::read_io(std::uint8_t reg) {
+// The joypad register as the CPU reads it: the selected lines, low while pressed.
+std::uint8_t Core::joypad_value() const {
+    const std::uint8_t select = s_.io[0x00] & 0x30;
+    std::uint8_t keys = 0;
+    if (!(select & 0x10)) keys |= s_.buttons >> 4;
+    if (!(select & 0x20)) keys |= s_.buttons & 0x0F;
+    return static_cast<std::uint8_t>(0xC0 | select | (~keys & 0x0F));
+}
+
+// As mGBA: the register keeps what the CPU last read; a line going low requests the joypad
+// interrupt. Only CPU reads and selects do this, never peek().
+void Core::update_joypad() {
+    const std::uint8_t value = joypad_value();
+    if (s_.io[0x00] & ~value & 0x0F) s_.io[0x0F] |= 0x10;
+    s_.io[0x00] = value;
+}
+
+std::uint8_t Core::read_io(std::uint8_t reg) const {
     switch (reg) {
-        case 0x00: {
-            // As mGBA: the register keeps what was last read; a line going low requests the
-            // joypad interrupt.
-            const std::uint8_t select = s_.io[0x00] & 0x30;
-            std::uint8_t keys = 0;
-            if (!(select & 0x10)) keys |= s_.buttons >> 4;
-            if (!(select & 0x20)) keys |= s_.buttons & 0x0F;
-            const auto value = static_cast<std::uint8_t>(0xC0 | select | (~keys & 0x0F));
-            if (s_.io[0x00] & ~value & 0x0F) s_.io[0x0F] |= 0x10;
-            s_.io[0x00] = value;
-            return value;
-        }
+        case 0x00:
+            return joypad_value();
         case 0x04:
             if (s_.now < s_.div_hold_until) return s_.div_hold_value;
             return static_cast<std::uint8_t>(system_counter() >> 8);
@@ -230,7 +238,7 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
     switch (reg) {
         case 0x00:
             s_.io[0x00] = static_cast<std::uint8_t>(value | 0x0F);
-            read_io(0);
+            update_joypad();
             return;
         case 0x01:
             s_.io[0x01] = value;

@@ -68,7 +68,7 @@ class NativeMachine final : public Machine {
 
     std::uint8_t read(int bank, std::uint16_t address) const override {
         const State& s = core_.state();
-        if (address < 0x4000) return core_.rom()[address];
+        if (address < 0x4000) return address < core_.rom().size() ? core_.rom()[address] : 0xFF;
         if (address < 0x8000) {
             const std::size_t b = bank < 0 ? s.rom_bank % core_.rom_banks() : bank;
             const std::size_t offset = b * 0x4000 + (address & 0x3FFF);
