@@ -111,27 +111,25 @@ TEST_F(LlmAgentTest, OpenAiCompatibleServersWork) {
 }
 
 TEST_F(LlmAgentTest, FallbackPlaysWhileASlowReplyIsInFlight) {
+    // What the player sees, not how fast: every decision before the slow reply lands is the
+    // fallback's, the reply then arrives as one "llm" decision, and while it was in flight no
+    // second request was sent. (If decide() waited for the server, the very first decision
+    // would already be the model's.) decide()'s speed is a bench figure, not a test.
     FakeLlmServer server;
-    server.script({}, {200, FakeLlmServer::ollama(R"({"action": "UP"})"), 800ms});
+    server.script({{200, FakeLlmServer::ollama(R"({"action": "UP"})"), 800ms}},
+                  {200, FakeLlmServer::ollama(R"({"action": "DOWN"})"), 800ms});
     agent::LlmAgent llm(options_for(server), std::make_unique<SelectAgent>());
-    double slowest_ms = 0;
-    int fallbacks = 0;
-    const auto decisions = decide_until(llm, [&](const agent::Decision& decision) {
-        fallbacks += decision.source == "fallback";
-        return decision.source == "llm";
-    });
-    for (std::size_t i = 0; i < 50; ++i) {  // time decide() itself
-        const auto start = std::chrono::steady_clock::now();
-        decide(llm);
-        slowest_ms = std::max(slowest_ms, std::chrono::duration<double, std::milli>(
-                                              std::chrono::steady_clock::now() - start)
-                                              .count());
-    }
-    EXPECT_EQ(decisions.back().source, "llm");
+    const auto decisions = decide_until(
+        llm, [&](const agent::Decision& decision) { return decision.source == "llm"; });
+    ASSERT_EQ(decisions.back().source, "llm");
+    EXPECT_EQ(decisions.back().action, Action::kUp);
     EXPECT_GE(decisions.back().latency_ms, 800);
-    EXPECT_GT(fallbacks, 20) << "the fallback acts while the request is in flight";
-    EXPECT_LT(slowest_ms, 50) << "decide() never waits for the server";
-    EXPECT_EQ(decisions.front().action, Action::kSelect);
+    ASSERT_GE(decisions.size(), 2u) << "the first decision waited for the server";
+    for (std::size_t i = 0; i + 1 < decisions.size(); ++i) {
+        EXPECT_EQ(decisions[i].source, "fallback") << "decision " << i;
+        EXPECT_EQ(decisions[i].action, Action::kSelect) << "decision " << i;
+    }
+    EXPECT_LE(server.requests().size(), 2u) << "one request at a time";
 }
 
 TEST_F(LlmAgentTest, ServerErrorsGarbageAndTimeoutsFallBackAndAreCounted) {
@@ -238,23 +236,27 @@ TEST(LlmEmulationTest, EmulationKeepsRunningWhileTheModelThinks) {
     const auto rom = emu::Rom::from_bytes(demo_rom_bytes(), "'demo'");
     env::Env env(emu::make_machine(rom), game::make_profile(rom));
     env.reset();
+    const auto frames_at_start = env.machine().frame_count();
     std::deque<agent::Recent> recent;
-    const auto start = std::chrono::steady_clock::now();
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
     std::string source;
-    for (std::uint64_t step = 0; source != "llm" && std::chrono::steady_clock::now() - start < 10s;
-         ++step) {
-        const agent::Observation observation{env.state(), step, 0.0, recent, {}};
+    std::uint64_t steps_before_reply = 0;
+    while (std::chrono::steady_clock::now() < give_up) {
+        const agent::Observation observation{env.state(), steps_before_reply, 0.0, recent, {}};
         const auto decision = llm.decide(observation);
         source = decision.source;
         env.step(decision.action);
+        if (source == "llm") break;
+        ++steps_before_reply;
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_EQ(source, "llm");
-    // The model took a second; a blocked emulator would have run no frames meanwhile. Ten times
-    // real time is a floor any machine clears (unthrottled it runs hundreds of times faster).
-    EXPECT_GE(static_cast<double>(env.machine().frame_count()) / seconds,
-              10 * emu::kFramesPerSecond);
+    // The model took a second; a blocked emulator would have stepped nothing meanwhile: the
+    // model's answer would be the very first decision. Steps, not a rate, so no machine is too
+    // slow for this test.
+    EXPECT_GE(steps_before_reply, 2u) << "the emulator waited for the model";
+    EXPECT_EQ(
+        env.machine().frame_count() - frames_at_start,
+        (steps_before_reply + 1) * static_cast<std::uint64_t>(env.options().frames_per_action));
 }
 
 std::vector<std::pair<std::string, std::string>> trainer_decisions(
