@@ -1,6 +1,7 @@
 // The PPU: mode timing, LY/STAT and their interrupts as events (always), and the pixels of a
 // line drawn at the end of its mode 3 only for frames someone will see.
 #include <algorithm>
+#include <tuple>
 
 #include "emu/native/core.h"
 
@@ -222,6 +223,9 @@ void Core::draw_line() {
         return std::pair<std::uint8_t, std::uint8_t>(s_.vram[bank + data + row * 2],
                                                      s_.vram[bank + data + row * 2 + 1]);
     };
+    // A tile's row is fetched once for its 8 pixels (the key names the map entry and the row).
+    int cached_key = -1, attributes = 0;
+    std::uint8_t lo = 0, hi = 0;
     for (int x = 0; x < kWidth; ++x) {
         const bool in_window = window_on && x >= window_x;
         if (!bg_on && !in_window) {
@@ -239,8 +243,11 @@ void Core::draw_line() {
             px = (x + s_.io[0x43]) & 0xFF;
             py = (y + s_.io[0x42]) & 0xFF;
         }
-        int attributes = 0;
-        const auto [lo, hi] = tile_row(map_base, px >> 3, py >> 3, py & 7, attributes);
+        const int key = (map_base + (py >> 3) * 32 + (px >> 3)) * 8 + (py & 7);
+        if (key != cached_key) {
+            std::tie(lo, hi) = tile_row(map_base, px >> 3, py >> 3, py & 7, attributes);
+            cached_key = key;
+        }
         const int bit = (attributes & 0x20) ? (px & 7) : 7 - (px & 7);
         const int colour = ((lo >> bit) & 1) | (((hi >> bit) & 1) << 1);
         bg_index[x] = static_cast<std::uint8_t>(colour);
