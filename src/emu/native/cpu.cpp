@@ -303,7 +303,9 @@ struct Cpu {
         const int t = mc / 4;
         m.run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
+            // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
             if (!s.ime) s.halt_bug = true;
+            s.now -= t;
             return;
         }
         s.halted = true;
