@@ -40,6 +40,7 @@ bench: build
 	$(BUILD_DIR)/crystal-rl-bench
 	$(BUILD_DIR)/crystal-rl-env-bench
 	$(BUILD_DIR)/crystal-rl-monitor-bench
+	$(BUILD_DIR)/crystal-rl-rl-bench
 	PYTHONPATH=$(BUILD_DIR)/python /usr/bin/python3 bench/python_bench.py
 	$(BUILD_DIR)/crystal-rl-run-cost-bench
 	$(BUILD_DIR)/crystal-rl-fd-flood-bench

@@ -13,8 +13,10 @@
 #include "app/session.h"
 #include "emu/movie.h"
 #include "env/env.h"
+#include "monitor/monitor.h"
 #include "rl/evaluation.h"
 #include "rl/training.h"
+#include "rl/training_view.h"
 #include "storage/files.h"
 #include "trainer/run_directory.h"
 
@@ -36,6 +38,9 @@ struct TrainOptions {
     std::optional<std::filesystem::path> run_dir;
     std::optional<std::filesystem::path> resume;
     bool quiet = false;
+    // The dashboard: off unless --port is given (0: any free port).
+    std::optional<unsigned short> port;
+    monitor::MonitorOptions web;
     // --evaluate
     std::optional<std::string> evaluate;
     rl::EvaluationOptions evaluation;
@@ -196,6 +201,28 @@ int evaluate(const TrainOptions& options) {
     return 0;
 }
 
+// The dashboard of a training run: the watched env's screen and stats through the original
+// protocol, the rest (every env, the world map, the curves) on /api/training and /metrics.
+monitor::MonitorHooks dashboard_hooks(rl::TrainingView& view) {
+    monitor::MonitorHooks hooks;
+    hooks.latest = [&view] { return view.latest(); };
+    hooks.training = [&view](bool with_maps) { return view.to_json(with_maps); };
+    hooks.training_metrics = [&view] { return view.prometheus(); };
+    hooks.watch_env = [&view](int env) { view.watch(env); };
+    hooks.agents = {"ppo"};
+    return hooks;
+}
+
+void watch_training(rl::TrainingOptions& training, rl::TrainingView& view) {
+    training.on_step = [&view](env::VectorEnv& envs, const std::vector<double>& returns,
+                               std::uint64_t env_steps) {
+        view.after_step(envs, returns, env_steps);
+    };
+    training.on_update = [&view](const rl::UpdateRow& row, std::uint64_t episodes) {
+        view.after_update(row, episodes);
+    };
+}
+
 int train(TrainOptions& options, const CLI::App& command) {
     StopOnSignal signals;
     if (options.threads > 0) torch::set_num_threads(options.threads);
@@ -220,9 +247,23 @@ int train(TrainOptions& options, const CLI::App& command) {
         std::ofstream(run_dir / "config.json") << config_json(options, rom).dump(2) << '\n';
     }
     options.training.status_line = !options.quiet && ::isatty(STDERR_FILENO);
+    std::unique_ptr<rl::TrainingView> view;
+    std::unique_ptr<monitor::Monitor> web;
+    if (options.port) {
+        options.web.port = *options.port;
+        rl::TrainingViewOptions view_options;
+        view_options.stream_fps = options.web.stream_fps;
+        view = std::make_unique<rl::TrainingView>(envs.size(), view_options);
+        web = std::make_unique<monitor::Monitor>(options.web, dashboard_hooks(*view));
+        watch_training(options.training, *view);
+    }
     rl::Training training(std::move(envs), std::move(starts), run_dir, options.training,
                           options.resume.has_value());
     if (!options.quiet) std::cerr << "crystal-rl: training in " << run_dir.string() << '\n';
+    if (web) {
+        web->start();
+        std::cerr << "crystal-rl: dashboard at " << web->control_url() << '\n';
+    }
     training.run(signals.token());
     const auto& counters = training.counters();
     std::cout << nlohmann::json{{"run_dir", run_dir.string()},
@@ -320,6 +361,17 @@ Command add_train_command(CLI::App& app) {
     command->add_option("--resume", options->resume, "continue a run from its last checkpoint")
         ->excludes("--run-dir");
     command->add_flag("--quiet", options->quiet, "no live status line");
+    command->add_option("--port", options->port,
+                        "serve the dashboard on this port (0: any free port): every env's "
+                        "screen, the world map, the curves; default: no dashboard");
+    command->add_option("--host", options->web.host, "address the dashboard listens on")
+        ->capture_default_str();
+    command
+        ->add_option("--stream-fps", options->web.stream_fps, "the large screen's updates a second")
+        ->check(CLI::Range(1.0, 60.0))
+        ->capture_default_str();
+    command->add_option("--control-token", options->web.control_token,
+                        "the dashboard's control token (default: a random one)");
     command->add_option("--evaluate", options->evaluate,
                         "instead of training: play episodes with POLICY.pt, or 'random'");
     command->add_option("--episodes", options->evaluation.episodes, "episodes for --evaluate")

@@ -194,6 +194,15 @@ void WsSession::handle_control(const client::Control& control) {
     auto refuse = [&](const std::string& why) { queue_error(error_message(why, "control")); };
     const auto& name = control.command;
     const auto& value = control.value;
+    if (name == "watch_env") {  // which training env is shown large: it changes no game
+        if (!shared_->hooks.watch_env) return refuse("watch_env refused: not a training run");
+        if (!value.is_number_integer() || value.get<int>() < 0)
+            return refuse("watch_env needs an env number (0, 1, ...)");
+        shared_->hooks.watch_env(value.get<int>());
+        queue_text(std::make_shared<const std::string>(
+            nlohmann::json{{"type", "control_ack"}, {"command", name}, {"value", value}}.dump()));
+        return;
+    }
     // Saving, loading, switching the agent and stopping change files or end the run: they always
     // need the control token. Steering (pause, step, speed, buttons) needs it unless the server
     // is on loopback without a token of the user's.

@@ -17,16 +17,7 @@ std::vector<EpisodeResult> evaluate(std::vector<std::unique_ptr<env::Env>> envs,
     std::vector<env::ObservationBuilder> builders(vector.size());
     Rollout observations(0, static_cast<int>(count));  // one row: the current observations
     auto buffers = [&observations](std::size_t index) {
-        const auto n = static_cast<std::int64_t>(index);
-        auto screen = observations.observations.screen[0][n];
-        auto visited = observations.observations.visited[0][n];
-        auto features = observations.observations.features[0][n];
-        auto map = observations.observations.map[0][n];
-        return env::ObservationBuffers{
-            std::span(screen.data_ptr<std::uint8_t>(), static_cast<std::size_t>(screen.numel())),
-            std::span(visited.data_ptr<std::uint8_t>(), static_cast<std::size_t>(visited.numel())),
-            std::span(features.data_ptr<float>(), static_cast<std::size_t>(features.numel())),
-            std::span(map.data_ptr<std::int64_t>(), 1)};
+        return observations.buffers(0, static_cast<int>(index));
     };
     std::mt19937_64 rng(options.seed);
     std::uniform_int_distribution<int> random_action(0, kActionCount - 1);

@@ -12,7 +12,9 @@ namespace crl::rl {
 inline constexpr int kActionCount = 9;  // env::kAllActions: NOOP and the eight buttons
 
 struct PolicyShape {
-    int conv_channels = 16;  // first convolution; the second has twice as many
+    // First convolution; the second has twice as many. 8, not 16: the learner's time on CPU
+    // (a third of 16's arithmetic), and the demo game's screens are simple.
+    int conv_channels = 8;
     int hidden = 128;        // the shared layer before the two heads
     int map_embedding = 16;  // floats per map
     nlohmann::json to_json() const;

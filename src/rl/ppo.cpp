@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <numeric>
 
-#include "env/observation.h"
-
 namespace crl::rl {
 
 std::uint64_t PpoConfig::total_updates() const {
@@ -69,6 +67,17 @@ Rollout::Rollout(int steps_, int envs_) : steps(steps_), envs(envs_) {
 ObservationBatch Rollout::at(int t) const {
     return {observations.screen[t], observations.visited[t], observations.features[t],
             observations.map[t]};
+}
+
+env::ObservationBuffers Rollout::buffers(int t, int n) const {
+    auto screen = observations.screen[t][n];
+    auto visited = observations.visited[t][n];
+    auto features = observations.features[t][n];
+    auto map = observations.map[t][n];
+    return {std::span(screen.data_ptr<std::uint8_t>(), static_cast<std::size_t>(screen.numel())),
+            std::span(visited.data_ptr<std::uint8_t>(), static_cast<std::size_t>(visited.numel())),
+            std::span(features.data_ptr<float>(), static_cast<std::size_t>(features.numel())),
+            std::span(map.data_ptr<std::int64_t>(), 1)};
 }
 
 void Rollout::carry_over() {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "env/observation.h"
 #include "rl/policy.h"
 
 namespace crl::rl {
@@ -50,8 +51,10 @@ struct Rollout {
     torch::Tensor rewards;          // [T, N] float
     torch::Tensor dones;            // [T, N] float: 1 where an episode ended after step t
 
-    // Row t of observations for env n (views into the tensors, for ObservationBuilder).
+    // Row t of observations (views into the tensors).
     ObservationBatch at(int t) const;
+    // Row t, env n as the memory ObservationBuilder writes into.
+    env::ObservationBuffers buffers(int t, int n) const;
     // Copies the last observation row to the first, ready for the next rollout.
     void carry_over();
 };

@@ -66,6 +66,7 @@ Training::Training(std::vector<std::unique_ptr<env::Env>> envs,
       device_(parse_device(options_.device)),
       learner_(seeded_policy(options_.ppo.shape, options_.seed), options_.ppo, device_),
       rollout_(options_.ppo.rollout_steps, static_cast<int>(envs_.size())),
+      cut_off_(0, 1),
       rng_(options_.seed),
       log_((std::filesystem::create_directories(run_dir_ / "checkpoints"),
             run_dir_ / "training.sqlite")) {
@@ -82,15 +83,15 @@ Training::Training(std::vector<std::unique_ptr<env::Env>> envs,
 Training::~Training() = default;
 
 env::ObservationBuffers Training::buffers(int row, std::size_t index) {
-    const auto n = static_cast<std::int64_t>(index);
-    auto screen = rollout_.observations.screen[row][n];
-    auto visited = rollout_.observations.visited[row][n];
-    auto features = rollout_.observations.features[row][n];
-    auto map = rollout_.observations.map[row][n];
-    return {std::span(screen.data_ptr<std::uint8_t>(), static_cast<std::size_t>(screen.numel())),
-            std::span(visited.data_ptr<std::uint8_t>(), static_cast<std::size_t>(visited.numel())),
-            std::span(features.data_ptr<float>(), static_cast<std::size_t>(features.numel())),
-            std::span(map.data_ptr<std::int64_t>(), 1)};
+    return rollout_.buffers(row, static_cast<int>(index));
+}
+
+// An episode cut off by --episode-steps did not end: its last reward carries the discounted
+// value of where it stood, so the value function is not taught that time running out is a
+// terminal state.
+double Training::bootstrap_value(std::size_t index) {
+    builders_[index].observe(envs_.at(index), cut_off_.buffers(0, 0));
+    return options_.ppo.gamma * learner_.values(cut_off_.at(0)).item<double>();
 }
 
 void Training::start_episode(std::size_t index, int row) {
@@ -128,6 +129,7 @@ UpdateRow Training::collect_rollout(double& env_seconds, double& learner_seconds
     std::map<std::string, double> parts;
     double returns = 0, lengths = 0;
     std::vector<env::Action> actions(envs_.size());
+    std::vector<double> episode_returns;
     auto rewards = rollout_.rewards.accessor<float, 2>();
     auto dones = rollout_.dones.accessor<float, 2>();
     for (int t = 0; t < rollout_.steps; ++t) {
@@ -152,8 +154,14 @@ UpdateRow Training::collect_rollout(double& env_seconds, double& learner_seconds
             auto& progress = progress_[i];
             progress.total += result.reward;
             ++progress.steps;
-            const bool done = result.done || progress.steps >= options_.episode_steps;
+            const bool cut_off = !result.done && progress.steps >= options_.episode_steps;
+            const bool done = result.done || cut_off;
             dones[t][static_cast<std::int64_t>(i)] = done ? 1.f : 0.f;
+            if (cut_off) {
+                const double started_learning = now_seconds();
+                rewards[t][static_cast<std::int64_t>(i)] += static_cast<float>(bootstrap_value(i));
+                learner_seconds += now_seconds() - started_learning;
+            }
             if (done) {
                 finish_episode(i, row, returns, lengths);
                 start_episode(i, t + 1);
@@ -162,6 +170,12 @@ UpdateRow Training::collect_rollout(double& env_seconds, double& learner_seconds
             }
         }
         env_seconds += now_seconds() - started;
+        if (options_.on_step) {
+            episode_returns.resize(envs_.size());
+            for (std::size_t i = 0; i < envs_.size(); ++i)
+                episode_returns[i] = progress_[i].total;
+            options_.on_step(envs_, episode_returns, counters_.env_steps);
+        }
     }
     for (const auto& [name, value] : parts)
         row.reward_parts[name] = value;
@@ -202,7 +216,7 @@ void Training::run(std::stop_token stop) {
         log_.add_update(row);
         write_prometheus(run_dir_ / "metrics.prom", row, counters_.episodes);
         history_.push_back(row);
-        if (options_.on_update) options_.on_update(row);
+        if (options_.on_update) options_.on_update(row, counters_.episodes);
         if (options_.status_line) {
             std::cerr << "\rupdate " << row.update << "/" << total_updates << "  steps "
                       << row.env_steps << "  " << static_cast<int>(row.steps_per_second)

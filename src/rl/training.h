@@ -31,8 +31,12 @@ struct TrainingOptions {
     std::uint64_t seed = 1;
     std::string device = "cpu";
     bool status_line = false;
-    // Called after each update with its row (tests and the CLI's progress).
-    std::function<void(const UpdateRow&)> on_update;
+    // Called after each update with its row and the episodes so far (the CLI's progress and
+    // the dashboard).
+    std::function<void(const UpdateRow&, std::uint64_t episodes)> on_update;
+    // Called after every step of all envs with each env's episode return so far and the run's
+    // env steps (the dashboard); it must be quick.
+    std::function<void(env::VectorEnv&, const std::vector<double>&, std::uint64_t)> on_step;
 };
 
 struct TrainingCounters {
@@ -64,6 +68,7 @@ class Training {
     void finish_episode(std::size_t index, UpdateRow& row, double& returns, double& lengths);
     void start_episode(std::size_t index, int row);
     env::ObservationBuffers buffers(int row, std::size_t index);
+    double bootstrap_value(std::size_t index);
     void checkpoint();
     void restore();
 
@@ -76,6 +81,7 @@ class Training {
     torch::Device device_;
     PpoLearner learner_;
     Rollout rollout_;
+    Rollout cut_off_;  // one observation: where an episode stood when it was cut off
     std::mt19937_64 rng_;
     TrainingCounters counters_;
     TrainingLog log_;

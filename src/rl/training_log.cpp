@@ -1,6 +1,7 @@
 #include "rl/training_log.h"
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace crl::rl {
@@ -115,36 +116,37 @@ void TrainingLog::add_update(const UpdateRow& row) {
     in_transaction_ = false;
 }
 
+std::string prometheus_text(const UpdateRow& row, std::uint64_t total_episodes) {
+    std::ostringstream out;
+    auto metric = [&out](const char* name, const char* type, const char* help, double value) {
+        out << "# HELP crystal_rl_train_" << name << ' ' << help << '\n'
+            << "# TYPE crystal_rl_train_" << name << ' ' << type << '\n'
+            << "crystal_rl_train_" << name << ' ' << value << '\n';
+    };
+    metric("updates_total", "counter", "PPO updates done", static_cast<double>(row.update));
+    metric("env_steps_total", "counter", "environment steps", static_cast<double>(row.env_steps));
+    metric("episodes_total", "counter", "episodes finished", static_cast<double>(total_episodes));
+    metric("steps_per_second", "gauge", "env steps per second in the last update",
+           row.steps_per_second);
+    metric("mean_episode_return", "gauge", "mean return of the last update's episodes",
+           row.mean_return);
+    metric("mean_episode_length", "gauge", "mean length of the last update's episodes",
+           row.mean_length);
+    metric("policy_loss", "gauge", "clipped surrogate loss", row.policy_loss);
+    metric("value_loss", "gauge", "value loss", row.value_loss);
+    metric("entropy", "gauge", "policy entropy (nats)", row.entropy);
+    metric("approx_kl", "gauge", "approximate KL between old and new policy", row.approx_kl);
+    metric("clip_fraction", "gauge", "share of samples clipped", row.clip_fraction);
+    metric("explained_variance", "gauge", "value function's explained variance",
+           row.explained_variance);
+    metric("learner_share", "gauge", "share of wall time in the learner", row.learner_share);
+    return out.str();
+}
+
 void write_prometheus(const std::filesystem::path& path, const UpdateRow& row,
                       std::uint64_t total_episodes) {
     const auto temporary = path.string() + ".tmp";
-    {
-        std::ofstream out(temporary);
-        auto metric = [&out](const char* name, const char* type, const char* help, double value) {
-            out << "# HELP crystal_rl_train_" << name << ' ' << help << '\n'
-                << "# TYPE crystal_rl_train_" << name << ' ' << type << '\n'
-                << "crystal_rl_train_" << name << ' ' << value << '\n';
-        };
-        metric("updates_total", "counter", "PPO updates done", static_cast<double>(row.update));
-        metric("env_steps_total", "counter", "environment steps",
-               static_cast<double>(row.env_steps));
-        metric("episodes_total", "counter", "episodes finished",
-               static_cast<double>(total_episodes));
-        metric("steps_per_second", "gauge", "env steps per second in the last update",
-               row.steps_per_second);
-        metric("mean_episode_return", "gauge", "mean return of the last update's episodes",
-               row.mean_return);
-        metric("mean_episode_length", "gauge", "mean length of the last update's episodes",
-               row.mean_length);
-        metric("policy_loss", "gauge", "clipped surrogate loss", row.policy_loss);
-        metric("value_loss", "gauge", "value loss", row.value_loss);
-        metric("entropy", "gauge", "policy entropy (nats)", row.entropy);
-        metric("approx_kl", "gauge", "approximate KL between old and new policy", row.approx_kl);
-        metric("clip_fraction", "gauge", "share of samples clipped", row.clip_fraction);
-        metric("explained_variance", "gauge", "value function's explained variance",
-               row.explained_variance);
-        metric("learner_share", "gauge", "share of wall time in the learner", row.learner_share);
-    }
+    std::ofstream(temporary) << prometheus_text(row, total_episodes);
     std::filesystem::rename(temporary, path);
 }
 

@@ -54,6 +54,8 @@ class TrainingLog {
     bool in_transaction_ = false;
 };
 
+// The Prometheus text of an update (crystal_rl_train_*): metrics.prom and the monitor's /metrics.
+std::string prometheus_text(const UpdateRow& row, std::uint64_t total_episodes);
 void write_prometheus(const std::filesystem::path& path, const UpdateRow& row,
                       std::uint64_t total_episodes);
 
