@@ -1,5 +1,6 @@
 #include "agent/explorer.h"
 
+#include <algorithm>
 #include <array>
 
 namespace crl::agent {
@@ -24,6 +25,12 @@ bool adjacent(const Place& a, const Place& b) {
 
 }  // namespace
 
+ExplorerAgent::ExplorerAgent(std::uint32_t seed) : random_(seed) {
+    std::copy(std::begin(game::kAllDirections), std::end(game::kAllDirections),
+              direction_order_.begin());
+    if (seed != 1) std::shuffle(direction_order_.begin(), direction_order_.end(), random_);
+}
+
 Decision ExplorerAgent::make(Action action, const std::string& why) {
     Decision decision;
     decision.action = action;
@@ -40,6 +47,19 @@ Decision ExplorerAgent::wander(const std::string& why) {
     return make(to_action(game::kAllDirections[pick(random_)]), why);
 }
 
+bool ExplorerAgent::explained_by_map(const Place& from, Direction press) const {
+    const auto* map = world_.map(from.map);
+    if (!map) return false;
+    const auto& tile = map->at(from.x, from.y);
+    // Standing on a door, the warp is already under way: the press that follows it is not
+    // what took the player there.
+    if (tile.kind == game::TileKind::kWarp) return false;
+    if (tile.kind == game::TileKind::kCarpet && tile.direction == press) return true;
+    const int x = from.x + game::dx(press), y = from.y + game::dy(press);
+    if (!map->inside(x, y)) return map->connection(press) != nullptr;
+    return map->at(x, y).kind == game::TileKind::kWarp || map->warp_at(x, y) != nullptr;
+}
+
 void ExplorerAgent::learn(const game::GameState& state, const game::MapView& map) {
     const Place here{state.map_id, state.x, state.y};
     const bool new_map = world_.map(map.map_id) == nullptr;
@@ -49,7 +69,10 @@ void ExplorerAgent::learn(const game::GameState& state, const game::MapView& map
     steps_without_news_ = new_map || new_tile ? 0 : steps_without_news_ + 1;
     if (last_place_ && last_press_) {
         if (here.map != last_place_->map || !adjacent(here, *last_place_)) {
-            world_.learn_transition(*last_place_, *last_press_, here);
+            // Only a jump the map explains is a way to travel; a script that walked or warped
+            // the player (a guard, a blackout, Elm calling him in) is not.
+            if (here.map != last_place_->map && explained_by_map(*last_place_, *last_press_))
+                world_.learn_transition(*last_place_, *last_press_, here);
         } else if (here == *last_place_ && last_facing_ == *last_press_) {
             // Facing that way already, and no move: a wall (unless someone stood there).
             const int x = here.x + game::dx(*last_press_), y = here.y + game::dy(*last_press_);
@@ -69,7 +92,8 @@ bool ExplorerAgent::given_up(const std::string& key, int event_flags) const {
 std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here, Direction facing,
                                                               const game::MapView& map,
                                                               int event_flags) {
-    const Planner planner(world_, {.turn_takes_a_press = map.turn_takes_a_press});
+    const Planner planner(world_, {.turn_takes_a_press = map.turn_takes_a_press,
+                                   .direction_order = direction_order_});
     // 1. A map never entered: across an exit, or through a warp whose far side is unknown.
     auto leads_somewhere_new = [&](const Place& place) {
         if (given_up("new " + place_key(place), event_flags)) return false;
@@ -126,7 +150,37 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
         plan->purpose = "to explore " + place_key(end);
         return Goal{"tile " + place_key(end), std::move(*plan)};
     }
-    return std::nullopt;
+    // 4. Everything known is explored: the story moves on by talking to someone again (the
+    // professor who sent the player on an errand), so visit people on other maps whom the
+    // player has not talked to since the story last moved.
+    std::map<Place, std::string> waiting;  // where a person stands -> the goal's key
+    for (const auto map_id : world_.map_ids()) {
+        if (map_id == map.map_id) continue;
+        for (const auto& person : world_.map(map_id)->people) {
+            const auto key = "talk " + std::to_string(map_id) + " " + std::to_string(person.id) +
+                             " " + std::to_string(event_flags);
+            if (!done_.count(key) && !given_up(key, event_flags))
+                waiting[{map_id, person.x, person.y}] = key;
+        }
+    }
+    auto next_to_someone = [&](const Place& place) -> std::optional<std::pair<Place, Direction>> {
+        for (const auto direction : game::kAllDirections) {
+            const Place there{place.map, place.x + game::dx(direction),
+                              place.y + game::dy(direction)};
+            if (waiting.count(there)) return std::pair{there, direction};
+        }
+        return std::nullopt;
+    };
+    if (waiting.empty()) return std::nullopt;
+    auto plan = planner.path_to_nearest(
+        here, facing, [&](const Place& place) { return next_to_someone(place).has_value(); });
+    if (!plan) return std::nullopt;
+    const Place end = plan->steps.empty() ? here : plan->steps.back().to;
+    const auto [person, direction] = *next_to_someone(end);
+    plan->finally_face = direction;
+    plan->finally_press = Action::kA;
+    plan->purpose = "to talk again to the person at " + place_key(person);
+    return Goal{waiting[person], std::move(*plan)};
 }
 
 Decision ExplorerAgent::decide(const Observation& observation) {
@@ -146,6 +200,9 @@ Decision ExplorerAgent::decide(const Observation& observation) {
             const bool went_elsewhere = state.map_id != goal_->from_map;
             if (talked || outcome == "done" || went_elsewhere) {
                 done_.insert(goal_->key);
+            } else if (outcome == "battle") {
+                // A wild Pokémon or a trainer: the way is still open, try again after it.
+                ++plans_interrupted_;
             } else {
                 auto& failure = failures_[goal_->key];
                 failure = {failure.second == event_flags ? failure.first + 1 : 1, event_flags};

@@ -6,6 +6,7 @@
 // profile (Observation::map) it only handles screens and wanders.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <random>
@@ -21,7 +22,7 @@ namespace crl::agent {
 
 class ExplorerAgent final : public Agent {
   public:
-    explicit ExplorerAgent(std::uint32_t seed = 1) : random_(seed) {}
+    explicit ExplorerAgent(std::uint32_t seed = 1);
     std::string name() const override { return "explorer"; }
     Decision decide(const Observation& observation) override;
     bool wants_map() const override { return true; }
@@ -37,6 +38,7 @@ class ExplorerAgent final : public Agent {
         int from_map = 0;
     };
     void learn(const game::GameState& state, const game::MapView& map);
+    bool explained_by_map(const game::Place& from, game::Direction press) const;
     std::optional<Goal> choose_goal(const game::Place& here, game::Direction facing,
                                     const game::MapView& map, int event_flags);
     bool given_up(const std::string& key, int event_flags) const;
@@ -44,6 +46,7 @@ class ExplorerAgent final : public Agent {
     Decision wander(const std::string& why);
 
     std::mt19937 random_;
+    std::array<game::Direction, 4> direction_order_;  // the planner's tie-break, from the seed
     game::WorldMap world_;
     ScreenHandler screens_;
     PlanRunner runner_;

@@ -170,7 +170,7 @@ std::optional<Plan> Planner::path_to_nearest(const Place& from, Direction facing
         // A warp whose landing is unknown takes the player elsewhere: a place to reach, not to
         // walk through.
         if (reached[node].terminal) continue;
-        for (const auto direction : game::kAllDirections) {
+        for (const auto direction : options_.direction_order) {
             const auto found = move(node.place, direction);
             if (!found) continue;
             const auto* next = &found->to;

@@ -5,6 +5,7 @@
 // and presses; it never reads memory.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -47,6 +48,11 @@ struct PlannerOptions {
     bool avoid_grass = false;        // tall grass costs extra (wild battles)
     int grass_cost = 3;
     int max_expansions = 200000;
+    // The order directions are tried in: among equally short plans, the first found wins, so
+    // agents with different seeds take different (equally good) ways.
+    std::array<game::Direction, 4> direction_order = {game::Direction::kDown, game::Direction::kUp,
+                                                      game::Direction::kLeft,
+                                                      game::Direction::kRight};
 };
 
 class Planner {

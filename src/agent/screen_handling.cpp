@@ -24,6 +24,24 @@ bool start_menu(const std::string& screen) {
            (has(screen, "PACK") || has(screen, "SAVE"));
 }
 
+// The battle's move menu: the moves, and a box with the pointed move's type.
+bool move_menu(const std::string& screen) {
+    return has(screen, "TYPE/");
+}
+
+// The move hitting hardest that still has PP; nullopt when no move is known.
+std::optional<int> strongest_move(const game::Battle& battle) {
+    std::optional<int> best;
+    for (int i = 0; i < static_cast<int>(battle.moves.size()); ++i) {
+        const auto& move = battle.moves[static_cast<std::size_t>(i)];
+        if (move.pp == 0) continue;
+        if (!best ||
+            move.effective_power > battle.moves[static_cast<std::size_t>(*best)].effective_power)
+            best = i;
+    }
+    return best;
+}
+
 // The battle's main menu: FIGHT, PKMN, PACK, RUN.
 bool battle_menu(const std::string& screen) {
     return has(screen, "FIGHT") && has(screen, "RUN");
@@ -48,6 +66,16 @@ std::optional<ScreenPress> ScreenHandler::handle(const game::GameState& state) {
         last_screen_ = state.screen;
     }
     ++presses_;
+    // Off the map, out of battle and past the intro for long: a loop (a shop's BUY list, a menu
+    // reopening). B backs out of lists and menus and still moves text on.
+    const bool own_pace = state.screen == Screen::kOverworld || state.screen == Screen::kBattle ||
+                          state.screen == Screen::kTitle;
+    stuck_presses_ = own_pace ? 0 : stuck_presses_ + 1;
+    if (stuck_presses_ > kPressesBeforeBackingOut) {
+        if (stuck_presses_ > kPressesBeforeBackingOut + kBackOutPresses)
+            stuck_presses_ = kPressesBeforeBackingOut / 2;
+        return ScreenPress{Action::kB, "the same screens for long: back out"};
+    }
     const auto screen = screen_text(state);
     if (!naming_screen(screen)) naming_presses_ = 0;
     switch (state.screen) {
@@ -111,6 +139,15 @@ ScreenPress ScreenHandler::battle(const game::GameState& state, const std::strin
     }
     if (battle_menu(screen) && !has(screen, ">FIGHT") && !weak)
         return {presses_ % 2 ? Action::kUp : Action::kLeft, "battle: back to FIGHT"};
+    if (move_menu(screen) && state.battle.move_cursor >= 0) {
+        if (const auto best = strongest_move(state.battle)) {
+            const auto& move = state.battle.moves[static_cast<std::size_t>(*best)];
+            const auto why = "battle: the strongest move (slot " + std::to_string(*best + 1) +
+                             ", power " + std::to_string(move.power) + ")";
+            if (state.battle.move_cursor == *best) return {Action::kA, why};
+            return {state.battle.move_cursor < *best ? Action::kDown : Action::kUp, why};
+        }
+    }
     return {Action::kA, "battle: fight"};
 }
 

@@ -29,7 +29,9 @@ class ScreenHandler {
     ScreenPress menu(const std::string& screen);
     ScreenPress battle(const game::GameState& state, const std::string& screen);
 
+    static constexpr int kPressesBeforeBackingOut = 80, kBackOutPresses = 6;
     std::uint64_t presses_ = 0;  // on the current kind of screen: for cycling
+    int stuck_presses_ = 0;      // in a row, off the map and out of battle
     game::Screen last_screen_ = game::Screen::kUnknown;
     int naming_presses_ = 0;
 };

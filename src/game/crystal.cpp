@@ -12,6 +12,7 @@ struct At {
     int bank;
     std::uint16_t address;
 };
+constexpr At kBackupMapGroup{1, 0xDCAD}, kBackupMapNumber{1, 0xDCAE};
 constexpr At kXCoord{1, 0xDCB8}, kYCoord{1, 0xDCB7}, kMapGroup{1, 0xDCB5}, kMapNumber{1, 0xDCB6};
 constexpr At kPlayerDirection{1, 0xD4DE}, kJohtoBadges{1, 0xD857}, kKantoBadges{1, 0xD858};
 constexpr At kMoney{1, 0xD84E}, kPlayerName{1, 0xD47D}, kPlayerId{1, 0xD47B};
@@ -20,6 +21,10 @@ constexpr At kNumItems{1, 0xD892}, kItems{1, 0xD893}, kNumKeyItems{1, 0xD8BC}, k
 constexpr At kPokedexCaught{1, 0xDE99}, kPokedexSeen{1, 0xDEB9}, kEventFlags{1, 0xDA72};
 constexpr At kGameTimeHours{1, 0xD4C4}, kGameTimeMinutes{1, 0xD4C6}, kGameTimeSeconds{1, 0xD4C7};
 constexpr At kTimeOfDay{1, 0xD269}, kBattleMode{1, 0xD22D}, kEnemySpecies{1, 0xD206};
+// The battle: the player's Pokémon's moves and PP (WRAM0), both sides' types, the menu cursor.
+constexpr At kBattleMonMoves{0, 0xC62E}, kBattleMonPp{0, 0xC634}, kBattleMonTypes{0, 0xC64A};
+constexpr At kEnemyMonTypes{1, 0xD224}, kMenuCursorY{0, 0xCFA9};
+constexpr int kPpMask = 0x3F;
 constexpr At kEnemyLevel{1, 0xD213}, kEnemyHp{1, 0xD216}, kEnemyMaxHp{1, 0xD218};
 constexpr At kStateFlags{1, 0xD0ED}, kScriptRunning{1, 0xD438}, kTextboxFlags{0, 0xCFCF};
 
@@ -38,11 +43,16 @@ constexpr int kItemCount = 255;
 constexpr At kMapGroupPointers{0x25, 0x4000};
 constexpr int kMapGroups = 26;
 constexpr int kMapHeaderBytes = 9;
+constexpr int kMapHeaderEnvironment = 2;
 constexpr int kMapHeaderLandmark = 5;
+constexpr int kLandmarkSpecial = 0;  // shared maps (a Pokémon Center's upper floor): see below
 constexpr At kLandmarks{0x72, 0x68C3};
 constexpr int kLandmarkBytes = 4;
 constexpr int kLandmarkCount = 96;
 constexpr At kPokemonNames{0x14, 0x7384};
+constexpr At kMoves{0x10, 0x5AFB}, kTypeMatchups{0x0D, 0x4BB1};
+constexpr int kMoveCount = 251, kMoveBytes = 7, kMovePower = 2, kMoveType = 3;
+constexpr int kMatchupForesightSplit = 0xFE, kMatchupEnd = 0xFF;
 constexpr At kItemNames{0x72, 0x4000};
 
 std::size_t rom_offset(int bank, std::uint16_t address) {
@@ -162,6 +172,21 @@ CrystalNames::CrystalNames(std::span<const std::uint8_t> rom) {
             ++offset;
         ++offset;
     }
+    const auto moves = rom_offset(kMoves.bank, kMoves.address);
+    for (int id = 1; id <= kMoveCount; ++id) {
+        const auto entry = moves + static_cast<std::size_t>(id - 1) * kMoveBytes;
+        if (entry + kMoveBytes > rom.size()) break;
+        moves_.emplace_back(rom[entry + kMovePower], rom[entry + kMoveType]);
+    }
+    for (auto entry = rom_offset(kTypeMatchups.bank, kTypeMatchups.address);
+         entry + 2 < rom.size() && rom[entry] != kMatchupEnd;) {
+        if (rom[entry] == kMatchupForesightSplit) {
+            ++entry;  // the entries after it only matter to Foresight; they still apply
+            continue;
+        }
+        type_multipliers_[{rom[entry], rom[entry + 1]}] = rom[entry + 2] / 10.0;
+        entry += 3;
+    }
     // Each group's pointer leads to its 9-byte map headers; a header's 6th byte is the landmark.
     const auto groups = rom_offset(kMapGroupPointers.bank, kMapGroupPointers.address);
     const auto landmarks = rom_offset(kLandmarks.bank, kLandmarks.address);
@@ -172,21 +197,22 @@ CrystalNames::CrystalNames(std::span<const std::uint8_t> rom) {
                               ? static_cast<std::uint16_t>(rom[groups + group * 2 + 2] |
                                                            rom[groups + group * 2 + 3] << 8)
                               : static_cast<std::uint16_t>(pointer + kMapHeaderBytes * 64);
-        std::vector<std::string> group_maps;
+        std::vector<MapInfo> group_maps;
         const int count = next > pointer ? std::min(64, (next - pointer) / kMapHeaderBytes) : 0;
         for (int number = 0; number < count; ++number) {
             const auto header =
                 rom_offset(kMapGroupPointers.bank,
                            static_cast<std::uint16_t>(pointer + number * kMapHeaderBytes));
             if (header + kMapHeaderLandmark >= rom.size()) break;
-            const int landmark = rom[header + kMapHeaderLandmark];
-            const auto entry = landmarks + static_cast<std::size_t>(landmark) * kLandmarkBytes;
-            if (landmark >= kLandmarkCount || entry + 3 >= rom.size()) {
-                group_maps.emplace_back();
-                continue;
+            MapInfo info;
+            info.landmark = rom[header + kMapHeaderLandmark];
+            info.environment = rom[header + kMapHeaderEnvironment];
+            const auto entry = landmarks + static_cast<std::size_t>(info.landmark) * kLandmarkBytes;
+            if (info.landmark < kLandmarkCount && entry + 3 < rom.size()) {
+                const auto name = static_cast<std::uint16_t>(rom[entry + 2] | rom[entry + 3] << 8);
+                info.name = text_at(rom_offset(kLandmarks.bank, name), 32);
             }
-            const auto name = static_cast<std::uint16_t>(rom[entry + 2] | rom[entry + 3] << 8);
-            group_maps.push_back(text_at(rom_offset(kLandmarks.bank, name), 32));
+            group_maps.push_back(std::move(info));
         }
         maps_.push_back(std::move(group_maps));
     }
@@ -204,17 +230,65 @@ std::string CrystalNames::item(int id) const {
                : "";
 }
 
-std::string CrystalNames::map(int group, int number) const {
-    if (group < 1 || group > static_cast<int>(maps_.size())) return "";
+std::pair<int, int> CrystalNames::move_power_and_type(int move) const {
+    return move >= 1 && move <= static_cast<int>(moves_.size())
+               ? moves_[static_cast<std::size_t>(move - 1)]
+               : std::pair{0, -1};
+}
+
+double CrystalNames::type_multiplier(int attack_type, int defender_type) const {
+    const auto it = type_multipliers_.find({attack_type, defender_type});
+    return it == type_multipliers_.end() ? 1.0 : it->second;
+}
+
+const CrystalNames::MapInfo* CrystalNames::info(int group, int number) const {
+    if (group < 1 || group > static_cast<int>(maps_.size())) return nullptr;
     const auto& maps = maps_[static_cast<std::size_t>(group - 1)];
     return number >= 1 && number <= static_cast<int>(maps.size())
-               ? maps[static_cast<std::size_t>(number - 1)]
-               : "";
+               ? &maps[static_cast<std::size_t>(number - 1)]
+               : nullptr;
+}
+
+std::string CrystalNames::map(int group, int number) const {
+    const auto* found = info(group, number);
+    return found ? found->name : "";
+}
+
+bool CrystalNames::shared_map(int group, int number) const {
+    const auto* found = info(group, number);
+    return found && found->landmark == kLandmarkSpecial;
+}
+
+std::string CrystalNames::map_kind(int group, int number) const {
+    static constexpr const char* kKinds[] = {"",     "town", "route", "indoors",
+                                             "cave", "area", "gate",  "dungeon"};
+    const auto* found = info(group, number);
+    return found && found->environment < std::size(kKinds) ? kKinds[found->environment] : "";
 }
 
 CrystalProfile::CrystalProfile(CrystalNames names, std::string revision,
                                std::vector<std::uint8_t> rom)
     : names_(std::move(names)), revision_(std::move(revision)), rom_(std::move(rom)) {}
+
+void CrystalProfile::read_battle_moves(const Memory& memory, Battle& battle) const {
+    const int own_types[] = {byte(memory, kBattleMonTypes), byte(memory, kBattleMonTypes, 1)};
+    const int enemy_types[] = {byte(memory, kEnemyMonTypes), byte(memory, kEnemyMonTypes, 1)};
+    for (int slot = 0; slot < 4; ++slot) {
+        BattleMove move;
+        move.id = byte(memory, kBattleMonMoves, slot);
+        if (move.id == 0) break;
+        move.pp = byte(memory, kBattleMonPp, slot) & kPpMask;
+        const auto [power, type] = names_.move_power_and_type(move.id);
+        move.power = power;
+        move.effective_power = power;
+        if (type == own_types[0] || type == own_types[1]) move.effective_power *= 1.5;
+        move.effective_power *= names_.type_multiplier(type, enemy_types[0]);
+        if (enemy_types[1] != enemy_types[0])
+            move.effective_power *= names_.type_multiplier(type, enemy_types[1]);
+        battle.moves.push_back(move);
+    }
+    battle.move_cursor = byte(memory, kMenuCursorY) - 1;
+}
 
 std::optional<MapView> CrystalProfile::read_map(const Memory& memory) const {
     if (rom_.empty()) return std::nullopt;
@@ -227,6 +301,10 @@ GameState CrystalProfile::read(const Memory& memory) const {
     const int group = byte(memory, kMapGroup), number = byte(memory, kMapNumber);
     state.map_id = group << 8 | number;
     state.map_name = names_.map(group, number);
+    if (names_.shared_map(group, number)) {
+        // Like the game's own map card: a shared map is named after the map it was entered from.
+        state.map_name = names_.map(byte(memory, kBackupMapGroup), byte(memory, kBackupMapNumber));
+    }
     state.x = byte(memory, kXCoord);
     state.y = byte(memory, kYCoord);
     static constexpr const char* kFacing[] = {"down", "up", "left", "right"};
@@ -281,6 +359,7 @@ GameState CrystalProfile::read(const Memory& memory) const {
         state.battle.enemy_level = byte(memory, kEnemyLevel);
         state.battle.enemy_hp = big_endian(memory, kEnemyHp, 2);
         state.battle.enemy_max_hp = big_endian(memory, kEnemyMaxHp, 2);
+        read_battle_moves(memory, state.battle);
     }
 
     // What the screen is, from the game's own flags (not from the picture).
@@ -320,6 +399,8 @@ GameState CrystalProfile::read(const Memory& memory) const {
                    {"textbox_flags", textbox},
                    {"script_running", script}};
     if (!revision_.empty()) state.extra["revision"] = revision_;
+    if (const auto kind = names_.map_kind(group, number); !kind.empty())
+        state.extra["map_kind"] = kind;
     // Menus, questions and battles as the player reads them: the screen's text lines.
     if (state.screen != Screen::kOverworld) state.extra["screen_text"] = screen_text(memory);
     return state;

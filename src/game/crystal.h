@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,11 +35,28 @@ class CrystalNames {
     std::string species(int id) const;  // empty for an unknown id
     std::string item(int id) const;
     std::string map(int group, int number) const;  // the map's landmark
+    // A move's power and type (the ROM's move table); {0, -1} for an unknown move.
+    std::pair<int, int> move_power_and_type(int move) const;
+    // Damage multiplier of an attack of `attack_type` on a Pokémon of `defender_type` (the ROM's
+    // type match-up table): 0, 0.5, 1 or 2.
+    double type_multiplier(int attack_type, int defender_type) const;
+    // A map several places share (Pokémon Center upper floors, link rooms): no landmark of its own.
+    bool shared_map(int group, int number) const;
+    // The map's environment: town, route, indoors, cave, gate, dungeon ... (empty if unknown).
+    std::string map_kind(int group, int number) const;
 
   private:
+    struct MapInfo {
+        std::string name;  // the landmark's
+        unsigned landmark = 0, environment = 0;
+    };
+    const MapInfo* info(int group, int number) const;
+
+    std::vector<std::pair<int, int>> moves_;                  // [move - 1]: power, type
+    std::map<std::pair<int, int>, double> type_multipliers_;  // (attack, defender) -> x
     std::vector<std::string> species_;
     std::vector<std::string> items_;
-    std::vector<std::vector<std::string>> maps_;  // [group - 1][number - 1]
+    std::vector<std::vector<MapInfo>> maps_;  // [group - 1][number - 1]
 };
 
 class CrystalProfile final : public Profile {
@@ -52,6 +70,7 @@ class CrystalProfile final : public Profile {
     std::optional<MapView> read_map(const Memory& memory) const override;
 
   private:
+    void read_battle_moves(const Memory& memory, Battle& battle) const;
     std::string name_ = "crystal";
     CrystalNames names_;
     std::string revision_;

@@ -20,6 +20,10 @@ constexpr At kWarpCount{1, 0xDBFB}, kWarpsPointer{1, 0xDBFC};
 constexpr At kBgEventCount{1, 0xDC01}, kBgEventsPointer{1, 0xDC02};
 constexpr At kMapGroup{1, 0xDCB5}, kMapNumber{1, 0xDCB6}, kYCoord{1, 0xDCB7}, kXCoord{1, 0xDCB8};
 constexpr At kPlayerDirection{1, 0xD4DE};
+// Where a warp numbered -1 leads: back to the warp the player came in by (stairs of shared
+// maps like a Pokémon Center's upper floor).
+constexpr At kBackupWarpNumber{1, 0xDCAC}, kBackupMapGroup{1, 0xDCAD}, kBackupMapNumber{1, 0xDCAE};
+constexpr int kWarpToLastMap = 0xFF;
 
 constexpr int kOverworldMapBlocksBytes = 0xCD14 - 0xC800;
 constexpr int kBorderBlocks = 3;       // the game keeps 3 blocks of the neighbours around a map
@@ -96,7 +100,12 @@ void read_warps(const Memory& memory, std::span<const std::uint8_t> rom, const C
         warp.y = rom_byte(rom, bank, at);
         warp.x = rom_byte(rom, bank, at + 1);
         warp.destination_warp = rom_byte(rom, bank, at + 2);
-        const int group = rom_byte(rom, bank, at + 3), number = rom_byte(rom, bank, at + 4);
+        int group = rom_byte(rom, bank, at + 3), number = rom_byte(rom, bank, at + 4);
+        if (warp.destination_warp == kWarpToLastMap) {
+            warp.destination_warp = byte(memory, kBackupWarpNumber);
+            group = byte(memory, kBackupMapGroup);
+            number = byte(memory, kBackupMapNumber);
+        }
         warp.destination_map = group << 8 | number;
         warp.destination_name = names.map(group, number);
         map.warps.push_back(std::move(warp));

@@ -26,8 +26,18 @@ struct PartyMember {
     std::vector<int> moves;
 };
 
+// One of the moves of the player's Pokémon in battle, as the profile knows it.
+struct BattleMove {
+    int id = 0;
+    int pp = 0;
+    int power = 0;               // 0: a move that does no direct damage
+    double effective_power = 0;  // power x same-type bonus x type match-up against the enemy
+};
+
 struct Battle {
     BattleKind kind = BattleKind::kNone;
+    std::vector<BattleMove> moves;  // empty when the profile does not know them
+    int move_cursor = -1;           // the move the battle's move menu points at (0-based)
     int enemy_species = 0;
     std::string enemy_name;
     int enemy_level = 0;

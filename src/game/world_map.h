@@ -43,6 +43,7 @@ class WorldMap {
     bool blocked(const Place& from, Direction direction) const;
     // Every learned transition, (from, direction) -> to.
     const std::map<std::pair<Place, Direction>, Place>& transitions() const { return transitions_; }
+    const std::set<std::pair<Place, Direction>>& blocked_moves() const { return blocked_; }
     // Warps of a map whose destination map was never entered through them.
     std::vector<Warp> unvisited_warps(int map_id) const;
 

@@ -9,6 +9,22 @@ nlohmann::json Milestone::to_json() const {
     return {{"step", step}, {"kind", kind}, {"detail", detail}};
 }
 
+namespace {
+
+// A town or a route goes by its name; a building, cave or gate inside it also says what it is
+// and which map, since the game gives them the town's name.
+std::string map_title(const game::GameState& state) {
+    const auto id = std::to_string(state.map_id);
+    if (state.map_name.empty()) return "map " + id;
+    const auto kind = state.extra.find("map_kind");
+    if (kind == state.extra.end() || !kind->is_string()) return state.map_name;
+    const auto text = kind->get<std::string>();
+    if (text == "town" || text == "route") return state.map_name;
+    return state.map_name + " (" + text + ", map " + id + ")";
+}
+
+}  // namespace
+
 std::vector<Milestone> MilestoneTracker::update(std::uint64_t step, const game::GameState& state) {
     std::vector<Milestone> found;
     if (state.screen == game::Screen::kTitle) return found;  // no map yet: the intro
@@ -26,8 +42,7 @@ std::vector<Milestone> MilestoneTracker::update(std::uint64_t step, const game::
         lead_species_ = state.party.empty() ? 0 : state.party.front().species;
         lead_level_ = state.lead_level();
     }
-    if (maps_.insert(state.map_id).second)
-        add("map", state.map_name.empty() ? "map " + std::to_string(state.map_id) : state.map_name);
+    if (maps_.insert(state.map_id).second) add("map", map_title(state));
     if (!had_party_ && !state.party.empty()) {
         add("starter", state.party.front().name);
         party_species_.insert(state.party.front().species);

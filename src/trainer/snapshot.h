@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "game/game_state.h"
+#include "game/map_view.h"
 #include "trainer/decision_log.h"
 #include "trainer/stats.h"
 
@@ -19,6 +20,7 @@ struct Snapshot {
     double timestamp = 0;           // Unix seconds
     std::vector<std::uint8_t> rgb;  // 160x144 RGB
     game::GameState state;
+    std::shared_ptr<const game::MapView> map;  // the current map, when the profile can read it
     Stats stats;
     std::vector<DecisionRecord> recent_decisions;  // newest last
 };

@@ -267,6 +267,7 @@ void Trainer::publish(bool force) {
     snapshot->timestamp = unix_now();
     snapshot->rgb = env_.machine().frame_rgb();
     snapshot->state = env_.state();
+    if (auto map = env_.read_map()) snapshot->map = std::make_shared<const game::MapView>(*map);
     stats_.uptime_seconds = now - started_;
     stats_.actions_per_second = rate_.actions_per_second();
     stats_.emulator_fps = rate_.frames_per_second();
