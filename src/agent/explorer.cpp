@@ -25,11 +25,9 @@ bool adjacent(const Place& a, const Place& b) {
 
 }  // namespace
 
-ExplorerAgent::ExplorerAgent(std::uint32_t seed) : random_(seed) {
-    std::copy(std::begin(game::kAllDirections), std::end(game::kAllDirections),
-              direction_order_.begin());
-    if (seed != 1) std::shuffle(direction_order_.begin(), direction_order_.end(), random_);
-}
+// Seed 1 (the default) keeps the planner's plain order; others break its ties their own way.
+ExplorerAgent::ExplorerAgent(std::uint32_t seed)
+    : random_(seed), tie_break_(seed == 1 ? 0 : seed) {}
 
 Decision ExplorerAgent::make(Action action, const std::string& why) {
     Decision decision;
@@ -92,8 +90,8 @@ bool ExplorerAgent::given_up(const std::string& key, int event_flags) const {
 std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here, Direction facing,
                                                               const game::MapView& map,
                                                               int event_flags) {
-    const Planner planner(world_, {.turn_takes_a_press = map.turn_takes_a_press,
-                                   .direction_order = direction_order_});
+    const Planner planner(world_,
+                          {.turn_takes_a_press = map.turn_takes_a_press, .tie_break = tie_break_});
     // 1. A map never entered: across an exit, or through a warp whose far side is unknown.
     auto leads_somewhere_new = [&](const Place& place) {
         if (given_up("new " + place_key(place), event_flags)) return false;

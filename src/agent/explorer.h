@@ -46,7 +46,7 @@ class ExplorerAgent final : public Agent {
     Decision wander(const std::string& why);
 
     std::mt19937 random_;
-    std::array<game::Direction, 4> direction_order_;  // the planner's tie-break, from the seed
+    std::uint32_t tie_break_ = 0;  // the planner's, from the seed
     game::WorldMap world_;
     ScreenHandler screens_;
     PlanRunner runner_;

@@ -147,15 +147,24 @@ std::optional<Place> Planner::step(const Place& from, Direction direction) const
 
 std::optional<Plan> Planner::path_to_nearest(const Place& from, Direction facing,
                                              const std::function<bool(const Place&)>& goal) const {
-    using Entry = std::pair<int, Node>;
+    // Equal costs are taken in an order the tie-break decides, so it picks among equal paths.
+    using Entry = std::tuple<int, std::uint32_t, Node>;
+    auto tie = [&](const Node& node) -> std::uint32_t {
+        if (options_.tie_break == 0) return 0;
+        std::uint32_t h = options_.tie_break;
+        for (const int part :
+             {node.place.map, node.place.x, node.place.y, static_cast<int>(node.facing)})
+            h = (h ^ static_cast<std::uint32_t>(part)) * 0x9E3779B1u;
+        return h ^ (h >> 15);
+    };
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
     std::map<Node, Reached> reached;
     const Node start{from, facing};
     reached[start] = {};
-    open.push({0, start});
+    open.push({0, tie(start), start});
     int expansions = 0;
     while (!open.empty() && expansions++ < options_.max_expansions) {
-        const auto [cost, node] = open.top();
+        const auto [cost, order, node] = open.top();
         open.pop();
         if (cost > reached[node].cost) continue;
         if (goal(node.place)) {
@@ -170,7 +179,7 @@ std::optional<Plan> Planner::path_to_nearest(const Place& from, Direction facing
         // A warp whose landing is unknown takes the player elsewhere: a place to reach, not to
         // walk through.
         if (reached[node].terminal) continue;
-        for (const auto direction : options_.direction_order) {
+        for (const auto direction : game::kAllDirections) {
             const auto found = move(node.place, direction);
             if (!found) continue;
             const auto* next = &found->to;
@@ -186,7 +195,7 @@ std::optional<Plan> Planner::path_to_nearest(const Place& from, Direction facing
             const auto it = reached.find(child);
             if (it != reached.end() && it->second.cost <= child_cost) continue;
             reached[child] = {child_cost, node, direction, found->terminal};
-            open.push({child_cost, child});
+            open.push({child_cost, tie(child), child});
         }
     }
     return std::nullopt;

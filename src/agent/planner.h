@@ -5,7 +5,6 @@
 // and presses; it never reads memory.
 #pragma once
 
-#include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -48,11 +47,9 @@ struct PlannerOptions {
     bool avoid_grass = false;        // tall grass costs extra (wild battles)
     int grass_cost = 3;
     int max_expansions = 200000;
-    // The order directions are tried in: among equally short plans, the first found wins, so
-    // agents with different seeds take different (equally good) ways.
-    std::array<game::Direction, 4> direction_order = {game::Direction::kDown, game::Direction::kUp,
-                                                      game::Direction::kLeft,
-                                                      game::Direction::kRight};
+    // Which of several equally short plans is taken: 0 the same always; agents with different
+    // seeds pass different values and take different (equally good) ways.
+    std::uint32_t tie_break = 0;
 };
 
 class Planner {
