@@ -49,10 +49,19 @@ std::vector<Milestone> MilestoneTracker::update(std::uint64_t step, const game::
         had_party_ = true;
     }
     if (!state.in_battle()) {  // the party's list is settled outside battles
-        for (const auto& member : state.party) {
-            if (member.species > 0 && party_species_.insert(member.species).second && found.empty())
-                add("caught", member.name);
+        for (std::size_t slot = 0; slot < state.party.size(); ++slot) {
+            const auto& member = state.party[slot];
+            if (member.species <= 0 || !party_species_.insert(member.species).second ||
+                !found.empty())
+                continue;
+            // The same slot of a party of the same size held another species: it evolved.
+            const bool evolved = state.party.size() == last_party_.size() &&
+                                 last_party_[slot] != member.species && last_party_[slot] > 0;
+            add(evolved ? "evolved" : "caught", member.name);
         }
+        last_party_.clear();
+        for (const auto& member : state.party)
+            last_party_.push_back(member.species);
     }
     if (state.badges > badges_) add("badge", "badge " + std::to_string(state.badges));
     badges_ = std::max(badges_, state.badges);

@@ -34,6 +34,7 @@ class MilestoneTracker {
     bool started_ = false;
     std::set<int> maps_;
     std::set<int> party_species_;
+    std::vector<int> last_party_;  // species by slot, outside battles
     int badges_ = 0;
     int lead_species_ = 0, lead_level_ = 0;
     bool had_party_ = false, fainted_ = false;

@@ -65,5 +65,16 @@ TEST(MilestonesTest, AStartWithAPartyIsNotAStarter) {
     EXPECT_EQ(kinds(tracker.update(1, route)), (std::vector<std::string>{"map:ROUTE 29"}));
 }
 
+TEST(MilestonesTest, AnEvolutionIsNotACatch) {
+    trainer::MilestoneTracker tracker;
+    auto route = on_map(3, "ROUTE 30");
+    route.party = {mon(155, "CYNDAQUIL", 13), mon(16, "PIDGEY", 4)};
+    tracker.update(1, route);
+    route.party[0] = mon(156, "QUILAVA", 14);
+    EXPECT_EQ(kinds(tracker.update(2, route)), (std::vector<std::string>{"evolved:QUILAVA"}));
+    route.party.push_back(mon(19, "RATTATA", 3));
+    EXPECT_EQ(kinds(tracker.update(3, route)), (std::vector<std::string>{"caught:RATTATA"}));
+}
+
 }  // namespace
 }  // namespace crl
