@@ -5,33 +5,13 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SKIP, chromiumOrExit } from './browser.mjs';
 
-const SKIP = 77;
 const binary = process.env.CRYSTAL_RL_BINARY;
 const artifacts = process.env.CRYSTAL_RL_ARTIFACTS || 'test-artifacts';
 const chromiumPath = process.env.CRYSTAL_RL_CHROMIUM || '/usr/bin/chromium';
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
-if (nodeMajor < 20) {
-  console.log(`SKIP: playwright-core needs Node.js 20 or newer, this is ${process.versions.node}`);
-  process.exit(SKIP);
-}
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  console.log('SKIP: npm package playwright-core is not installed (make test installs it in tests/e2e)');
-  process.exit(SKIP);
-}
-if (!existsSync(chromiumPath)) {
-  console.log(`SKIP: no browser at ${chromiumPath} (make test installs Debian's chromium)`);
-  process.exit(SKIP);
-}
-if (!binary || !existsSync(binary)) {
-  console.log('FAIL: set CRYSTAL_RL_BINARY to the crystal-rl binary');
-  process.exit(1);
-}
+const chromium = await chromiumOrExit(binary, chromiumPath);
 
 const runRoot = mkdtempSync(join(tmpdir(), 'crystal-rl-e2e-'));
 let runs = 0;
