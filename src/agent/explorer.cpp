@@ -19,6 +19,12 @@ std::string place_key(const Place& place) {
            std::to_string(place.y);
 }
 
+// Talking to someone is a goal again each time the story moves on (the event flags change).
+std::string talk_key(int map_id, int person_id, int event_flags) {
+    return "talk " + std::to_string(map_id) + " " + std::to_string(person_id) + " " +
+           std::to_string(event_flags);
+}
+
 bool adjacent(const Place& a, const Place& b) {
     return a.map == b.map && std::abs(a.x - b.x) + std::abs(a.y - b.y) <= 2;
 }
@@ -130,9 +136,7 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
         if (plan && (!best || plan->cost < best->plan.cost)) best = Goal{key, std::move(*plan)};
     };
     for (const auto& person : map.people) {
-        consider("talk " + std::to_string(map.map_id) + " " + std::to_string(person.id) + " " +
-                     std::to_string(event_flags),
-                 {map.map_id, person.x, person.y});
+        consider(talk_key(map.map_id, person.id, event_flags), {map.map_id, person.x, person.y});
     }
     if (best) return best;
     for (const auto& sign : map.signs)
@@ -155,8 +159,7 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
     for (const auto map_id : world_.map_ids()) {
         if (map_id == map.map_id) continue;
         for (const auto& person : world_.map(map_id)->people) {
-            const auto key = "talk " + std::to_string(map_id) + " " + std::to_string(person.id) +
-                             " " + std::to_string(event_flags);
+            const auto key = talk_key(map_id, person.id, event_flags);
             if (!done_.count(key) && !given_up(key, event_flags))
                 waiting[{map_id, person.x, person.y}] = key;
         }
