@@ -14,8 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <string_view>
 #include <vector>
 
+#include "crystal_new_game.h"
 #include "demo_rom.h"
 #include "emu/machine.h"
 #include "emu/mgba_board.h"
@@ -109,14 +111,30 @@ crl::emu::MachineOptions on(crl::emu::CoreKind core) {
     return options;
 }
 
+// Where a core is measured from: 3,600 frames of attract mode, or for Pokemon Crystal the new game
+// up to the starter (the "after the starter scene"), played the same on both cores.
+void warm_up(crl::emu::Machine& machine, bool crystal) {
+    if (!crystal) {
+        machine.run_frames(3600, crl::emu::button::kNone, Render::kNone);
+        return;
+    }
+    const auto movie = crl::bench::crystal_new_game();
+    for (const auto& segment : movie.segments())
+        machine.run_frames(static_cast<int>(segment.frames), segment.buttons, Render::kNone);
+}
+
 // The two cores behind Machine, measured in the same run (interleaved) so the ratio holds on a
 // busy machine. Each starts from the same state well into the game.
-void bench_cores(const char* label, const crl::emu::Rom& rom, int warmup_frames) {
+void bench_cores(const char* label, const crl::emu::Rom& rom) {
+    const bool crystal = std::string_view(label) == "crystal";
+    auto mgba = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kMgba));
+    auto native = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kNative));
+    warm_up(*mgba, crystal);
+    warm_up(*native, crystal);
+    const auto mgba_start = mgba->save_state(), native_start = native->save_state();
     for (const auto render : {Render::kNone, Render::kLast, Render::kAll}) {
-        auto mgba = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kMgba));
-        auto native = crl::emu::make_machine(rom, on(crl::emu::CoreKind::kNative));
-        mgba->run_frames(warmup_frames, crl::emu::button::kNone, Render::kNone);
-        native->run_frames(warmup_frames, crl::emu::button::kNone, Render::kNone);
+        mgba->load_state(mgba_start);
+        native->load_state(native_start);
         std::vector<double> mgba_fps, native_fps;
         for (int run = 0; run < kRuns; ++run) {
             mgba_fps.push_back(frames_per_second(
@@ -132,7 +150,11 @@ void bench_cores(const char* label, const crl::emu::Rom& rom, int warmup_frames)
 void bench_states(const char* label, const crl::emu::Rom& rom,
                   crl::emu::CoreKind core = crl::emu::CoreKind::kMgba) {
     auto machine = crl::emu::make_machine(rom, on(core));
-    machine->run_frames(600, crl::emu::button::kNone, Render::kNone);
+    if (std::string_view(label) == "crystal") {
+        warm_up(*machine, true);
+    } else {
+        machine->run_frames(600, crl::emu::button::kNone, Render::kNone);
+    }
     std::vector<double> save_us, load_us;
     std::size_t bytes = 0;
     for (int i = 0; i < 200; ++i) {
@@ -193,13 +215,13 @@ int main() {
     }
     std::printf(
         "\nNative core vs mGBA core, both through Machine, frames/s (median of %d runs of %d "
-        "frames, same run, after 3600 frames of attract mode)\n\n",
+        "frames, same run, after 3600 frames of attract mode; Crystal: after the starter)\n\n",
         kRuns, kStepsPerRun * kFramesPerStep);
     std::printf("| %-10s | %-10s | %10s | %10s | %6s |\n", "rom", "render", "native", "mgba",
                 "ratio");
     std::printf("|------------|------------|------------|------------|--------|\n");
     for (const auto& [label, rom] : roms)
-        bench_cores(label, rom, 3600);
+        bench_cores(label, rom);
 
     std::printf("\nSave states (median of 200)\n\n| %-10s | %-6s | %10s | %10s | %10s |\n", "rom",
                 "core", "save us", "load us", "bytes");

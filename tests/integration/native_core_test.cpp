@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "crystal_new_game.h"
 #include "emu/native/differential.h"
 #include "support/test_support.h"
 
@@ -66,41 +67,14 @@ TEST(NativeDifferentialTest, LibbetIdenticalToMgba) {
     expect_identical(rom, kGameFrames, 1);
 }
 
-// The explorer agent's first 560 steps on Pokemon Crystal from power-on (seed 1), one letter a
-// step (A, B, Start, Up, Down, Left, Right; held 8 frames, then 16 released): the intro, a new
-// game, the player's house, New Bark Town and Elm's lab up to the starter.
-constexpr const char* kCrystalNewGame =
-    "SASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASA"
-    "SASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASASA"
-    "SASASASASASASASASASASASASASASARRRRRRUUUULDDDDAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAA"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALDDDDLLDDDDLLLLLLLLUUUUUDUA"
-    "AABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAA"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAARRUAAAABAAAAAAAAAAAAAAAAA"
-    "BAAABAAAAAAASAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAABAAA";
-
-emu::Movie crystal_new_game() {
-    emu::Movie movie;
-    for (const char* step = kCrystalNewGame; *step; ++step) {
-        const emu::Buttons buttons = *step == 'A'   ? button::kA
-                                     : *step == 'B' ? button::kB
-                                     : *step == 'S' ? button::kStart
-                                     : *step == 'U' ? button::kUp
-                                     : *step == 'D' ? button::kDown
-                                     : *step == 'L' ? button::kLeft
-                                                    : button::kRight;
-        movie.append(buttons, 8);
-        movie.append(button::kNone, 16);
-    }
-    return movie;
-}
-
+// The explorer's new game up to the starter (13,440 frames, bench/crystal_new_game.h).
 TEST(NativeDifferentialTest, CrystalNewGameToTheStarterIdenticalToMgba) {
     const char* path = std::getenv("CRYSTAL_RL_ROM");
     if (!path || !*path) GTEST_SKIP() << "CRYSTAL_RL_ROM is not set (the real Pokemon Crystal ROM)";
     const auto rom = emu::Rom::from_file(path);
     auto reference = emu::make_machine(rom, on(CoreKind::kMgba));
     auto native = emu::make_machine(rom, on(CoreKind::kNative));
-    const auto divergence = emu::run_differential(*reference, *native, crystal_new_game());
+    const auto divergence = emu::run_differential(*reference, *native, bench::crystal_new_game());
     EXPECT_FALSE(divergence.has_value()) << "mgba vs native: " << divergence->describe();
     // Both reached the scenario of ../shared/crystal/ram-snapshots/05_elms_lab_got_starter.
     constexpr std::uint16_t kPartyCount = 0xDCD7;  // wPartyCount, WRAM bank 1

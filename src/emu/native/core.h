@@ -179,8 +179,15 @@ class Core {
     void write_lyc(std::uint8_t value);
     void stat_changed(std::uint8_t old_stat);
     void count_line_objects();
+    void objects_changed() { line_objects_stale_ = true; }
+    void count_objects_per_line();
+    void remap_vram();
     void draw_line();
+    void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
+                    std::uint8_t* bg_info);
+    void draw_objects(const std::uint8_t* bg_info);
     void write_palette_data(bool objects, std::uint8_t value);
+    void palettes_changed();
     // sound.cpp
     std::uint8_t read_sound(std::uint8_t reg) const;
     void write_sound(std::uint8_t reg, std::uint8_t value);
@@ -207,6 +214,12 @@ class Core {
     // Page tables by address >> 12: direct memory, or nullptr for the slow path.
     std::array<const std::uint8_t*, 16> read_page_{};
     std::array<std::uint8_t*, 16> write_page_{};
+
+    // Derived from the state (rebuilt by state_replaced): objects covering each line, and the
+    // Color palettes as 32-bit pixels, so that neither is worked out again line after line.
+    std::array<std::uint8_t, kHeight> line_objects_{};
+    bool line_objects_stale_ = true;
+    std::array<std::uint32_t, 32> bg_rgb_{}, obj_rgb_{};
 
     std::array<std::uint32_t, kWidth * kHeight> frame_{};
     std::string serial_text_;

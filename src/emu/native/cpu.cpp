@@ -14,10 +14,15 @@ struct Cpu {
     State& s;
     int mc;  // ticks per M-cycle at the current speed
 
-    void sync() { sync_until(s.now); }
-    // Runs the hardware events due by `until` (the bus access at s.now sees all up to it).
+    // The one check on the fast path: a compare of the clock with the next event's time.
+    void sync() {
+        if (s.now >= m.next_event_) catch_up(s.now);
+    }
     void sync_until(std::int64_t until) {
-        if (until < m.next_event_) return;
+        if (until >= m.next_event_) catch_up(until);
+    }
+    // Runs the hardware events due by `until` (the bus access at s.now sees all up to it).
+    [[gnu::noinline]] void catch_up(std::int64_t until) {
         m.run_events(until);
         // VRAM DMA holds the CPU from its block's first byte to its last: everything the CPU
         // does after that moment moves later by as much (off the M-cycle grid, as in mGBA).
@@ -321,7 +326,7 @@ struct Cpu {
             if (m.next_event_ == kNever) return;  // nothing can ever wake it
             std::int64_t wake = m.next_event_ + (first ? t : 0);
             first = false;
-            const std::int64_t phase = ((s.now - wake) % mc + mc) % mc;
+            const std::int64_t phase = (s.now - wake) & (mc - 1);  // mc is 4 or 8: no division
             s.now = wake + phase;
             m.run_events(wake);
             if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {

@@ -158,11 +158,15 @@ void Core::reset() {
     schedule_timer();
     s_.rtc_last_latch = clock_seconds();
     remap();
+    objects_changed();
+    palettes_changed();
 }
 
 void Core::state_replaced() {
     recompute_next_event();
     remap();
+    objects_changed();
+    palettes_changed();
 }
 
 void Core::recompute_next_event() {
@@ -174,16 +178,19 @@ void Core::schedule(Event event, std::int64_t when) {
     if (when < next_event_) next_event_ = when;
 }
 
+// One scan of the slots per event: the earliest (the first in priority order on a tie) is
+// dispatched, and the scan that finds the next one also leaves next_event_ right.
 void Core::run_events(std::int64_t until) {
-    while (next_event_ <= until) {
+    while (true) {
         int first = 0;
+        std::int64_t when = s_.events[0];
         for (int i = 1; i < kEventCount; ++i) {
-            if (s_.events[i] < s_.events[first]) first = i;
+            if (s_.events[i] < when) when = s_.events[i], first = i;
         }
-        const std::int64_t when = s_.events[first];
+        next_event_ = when;
+        if (when > until) return;
         s_.events[first] = kNever;
         dispatch(static_cast<Event>(first), when);
-        recompute_next_event();
     }
 }
 

@@ -64,12 +64,7 @@ void Core::remap() {
         read_page_[page + 4] = dma ? nullptr : rom_page(bank1 + page * 0x1000);
         write_page_[page] = write_page_[page + 4] = nullptr;
     }
-    std::uint8_t* vram = s_.vram.data() + s_.vram_bank * 0x2000;
-    const bool vram_open = s_.mode != 3 && !dma;
-    read_page_[8] = vram_open ? vram : nullptr;
-    read_page_[9] = vram_open ? vram + 0x1000 : nullptr;
-    write_page_[8] = s_.mode != 3 ? vram : nullptr;
-    write_page_[9] = s_.mode != 3 ? vram + 0x1000 : nullptr;
+    remap_vram();
 
     std::uint8_t* cart = nullptr;
     if (s_.ram_enabled && !s_.rtc_select && mbc_ != Mbc::kMbc2 && cart_ram_.size() >= 0x2000) {
@@ -88,6 +83,17 @@ void Core::remap() {
     write_page_[0xD] = wram1;
     read_page_[0xF] = nullptr;
     write_page_[0xF] = nullptr;
+}
+
+// VRAM is closed to the CPU in mode 3 (and to reads during OAM DMA): the only pages the PPU's
+// mode changes move.
+void Core::remap_vram() {
+    std::uint8_t* vram = s_.vram.data() + s_.vram_bank * 0x2000;
+    const bool vram_open = s_.mode != 3 && s_.oam_dma_remaining == 0;
+    read_page_[8] = vram_open ? vram : nullptr;
+    read_page_[9] = vram_open ? vram + 0x1000 : nullptr;
+    write_page_[8] = s_.mode != 3 ? vram : nullptr;
+    write_page_[9] = s_.mode != 3 ? vram + 0x1000 : nullptr;
 }
 
 std::uint8_t Core::read_slow(std::uint16_t address) {
@@ -195,7 +201,10 @@ void Core::write_slow(std::uint16_t address, std::uint8_t value) {
     } else if (address < 0xFE00) {
         poke(address, value);
     } else if (address < 0xFEA0) {
-        if (s_.mode < 2 && s_.oam_dma_remaining == 0) s_.oam[address & 0xFF] = value;
+        if (s_.mode < 2 && s_.oam_dma_remaining == 0) {
+            s_.oam[address & 0xFF] = value;
+            objects_changed();
+        }
     } else if (address >= 0xFF80) {
         if (address == 0xFFFF) {
             s_.hram[0x7F] = value;
@@ -223,6 +232,7 @@ void Core::poke(std::uint16_t address, std::uint8_t value) {
         }
     } else if (address >= 0xFE00 && address < 0xFEA0) {
         s_.oam[address & 0xFF] = value;
+        objects_changed();
     } else if (address >= 0xFF80) {
         s_.hram[address & 0x7F] = value;
     } else if (address >= 0xFF00) {
@@ -431,6 +441,7 @@ void Core::oam_dma_step() {
     const int remaining = s_.oam_dma_remaining;
     s_.oam_dma_remaining = 0;  // the DMA itself reads past its own block
     s_.oam[index] = peek(static_cast<std::uint16_t>(s_.oam_dma_source + index));
+    objects_changed();
     s_.oam_dma_remaining = remaining - 1;
     if (s_.oam_dma_remaining == 0) remap();
 }

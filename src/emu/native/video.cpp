@@ -34,20 +34,58 @@ std::uint32_t to_rgb(unsigned colour) {
     return ((r << 3) | (r >> 2)) | ((g << 3) | (g >> 2)) << 8 | ((b << 3) | (b >> 2)) << 16;
 }
 constexpr unsigned kDmgShades[4] = {0x7FFF, 0x56B5, 0x294A, 0x0000};
+
+// A byte's bits mirrored (horizontally flipped tiles), and spread to every second bit (two bit
+// planes interleaved into 2-bit colours with one OR).
+constexpr std::array<std::uint8_t, 256> make_reversed() {
+    std::array<std::uint8_t, 256> table{};
+    for (int v = 0; v < 256; ++v) {
+        for (int bit = 0; bit < 8; ++bit) {
+            if (v & (1 << bit)) table[v] |= static_cast<std::uint8_t>(0x80 >> bit);
+        }
+    }
+    return table;
+}
+constexpr std::array<std::uint16_t, 256> make_spread() {
+    std::array<std::uint16_t, 256> table{};
+    for (int v = 0; v < 256; ++v) {
+        for (int bit = 0; bit < 8; ++bit) {
+            if (v & (1 << bit)) table[v] |= static_cast<std::uint16_t>(1 << (bit * 2));
+        }
+    }
+    return table;
+}
+constexpr auto kReversed = make_reversed();
+constexpr auto kSpread = make_spread();
 }  // namespace
 
 void Core::stat_changed(std::uint8_t old_stat) {
     if (!stat_line(old_stat) && stat_line(s_.stat)) s_.io[0x0F] |= 0x02;
 }
 
+// Objects on the current line (at most 10), for the length of mode 3.
 void Core::count_line_objects() {
+    if (line_objects_stale_) count_objects_per_line();
+    s_.obj_count = std::min<int>(line_objects_[s_.ly], 10);
+}
+
+// All lines at once, worked out again only after OAM or the object height changed.
+void Core::count_objects_per_line() {
+    line_objects_.fill(0);
     const int height = (s_.io[0x40] & 4) ? 16 : 8;
-    int count = 0;
-    for (int i = 0; i < 40 && count < 10; ++i) {
+    for (int i = 0; i < 40; ++i) {
         const int top = s_.oam[i * 4] - 16;
-        if (s_.ly >= top && s_.ly < top + height) ++count;
+        for (int line = std::max(top, 0); line < std::min(top + height, kHeight); ++line)
+            ++line_objects_[line];
     }
-    s_.obj_count = count;
+    line_objects_stale_ = false;
+}
+
+void Core::palettes_changed() {
+    for (int i = 0; i < 32; ++i) {
+        bg_rgb_[i] = to_rgb(s_.bg_palette[i * 2] | s_.bg_palette[i * 2 + 1] << 8);
+        obj_rgb_[i] = to_rgb(s_.obj_palette[i * 2] | s_.obj_palette[i * 2 + 1] << 8);
+    }
 }
 
 void Core::video_event(std::int64_t when) {
@@ -61,7 +99,7 @@ void Core::video_event(std::int64_t when) {
             const std::uint8_t old = s_.stat;
             s_.stat = with_mode(s_.stat, 3);
             stat_changed(old);
-            remap();
+            remap_vram();
             break;
         }
         case 3: {
@@ -76,7 +114,7 @@ void Core::video_event(std::int64_t when) {
             s_.stat = with_mode(s_.stat, 0);
             stat_changed(old);
             next = kMode0Dots - s_.obj_count * 6 - (s_.io[0x43] & 7);
-            remap();
+            remap_vram();
             break;
         }
         case 0: {
@@ -124,7 +162,7 @@ void Core::video_event(std::int64_t when) {
             s_.stat = with_mode(s_.stat, s_.mode);
             s_.stat = static_cast<std::uint8_t>((s_.stat & ~4) | (lyc == s_.io[0x44] ? 4 : 0));
             stat_changed(old);
-            if (s_.mode == 2) remap();
+            if (s_.mode == 2) remap_vram();
             break;
         }
     }
@@ -157,6 +195,7 @@ void Core::write_lcdc(std::uint8_t value) {
         recompute_next_event();
         schedule(kFrameEvent, s_.now + t + 70224 * kTicksPerDot);
     }
+    if ((s_.io[0x40] ^ value) & 4) objects_changed();
     s_.io[0x40] = value;
     remap();
 }
@@ -180,9 +219,50 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
     const std::uint8_t index_reg = objects ? 0x6A : 0x68;
     const std::uint8_t spec = s_.io[index_reg];
     auto& palette = objects ? s_.obj_palette : s_.bg_palette;
-    if (s_.mode != 3) palette[spec & 0x3F] = value;
+    if (s_.mode != 3) {
+        palette[spec & 0x3F] = value;
+        const int entry = (spec & 0x3F) / 2;
+        (objects ? obj_rgb_ : bg_rgb_)[entry] =
+            to_rgb(palette[entry * 2] | palette[entry * 2 + 1] << 8);
+    }
     if (spec & 0x80) {
         s_.io[index_reg] = static_cast<std::uint8_t>((spec & 0x80) | ((spec + 1) & 0x3F));
+    }
+}
+
+// Background or window tiles for pixels x..x_end-1 of the line; px, py: the first pixel's place
+// in the tile map. bg_info gets each pixel's colour 0-3, plus 4 where a Color tile keeps
+// priority over objects.
+void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
+                      std::uint8_t* bg_info) {
+    const bool cgb = s_.cgb_mode;
+    const bool unsigned_tiles = s_.io[0x40] & 0x10;
+    std::uint32_t* out = &frame_[static_cast<std::size_t>(s_.ly) * kWidth];
+    const int row_base = map_base + ((py >> 3) & 31) * 32;
+    const int fine_y = py & 7;
+    while (x < x_end) {
+        const int map_offset = row_base + ((px >> 3) & 31);
+        const std::uint8_t tile = s_.vram[map_offset];
+        const int attributes = cgb ? s_.vram[0x2000 + map_offset] : 0;
+        const int row = (attributes & 0x40) ? 7 - fine_y : fine_y;
+        const int data =
+            (unsigned_tiles ? tile * 16 : 0x1000 + static_cast<std::int8_t>(tile) * 16) +
+            ((attributes & 0x08) ? 0x2000 : 0) + row * 2;
+        std::uint8_t lo = s_.vram[data], hi = s_.vram[data + 1];
+        if (attributes & 0x20) lo = kReversed[lo], hi = kReversed[hi];
+        // Pixel k of the tile (0 = leftmost) in bits 15-2k and 14-2k.
+        const unsigned bits = kSpread[lo] | kSpread[hi] << 1;
+        const std::uint32_t* palette = colours + (attributes & 7) * 4;
+        const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
+        const int first = px & 7;
+        const int count = std::min(8 - first, x_end - x);
+        for (int i = 0; i < count; ++i) {
+            const unsigned colour = (bits >> (14 - 2 * (first + i))) & 3;
+            out[x + i] = palette[colour];
+            bg_info[x + i] = static_cast<std::uint8_t>(colour | priority);
+        }
+        x += count;
+        px += count;
     }
 }
 
@@ -190,73 +270,44 @@ void Core::draw_line() {
     const int y = s_.ly;
     const std::uint8_t lcdc = s_.io[0x40];
     const bool cgb = s_.cgb_mode;
-    std::uint32_t* out = &frame_[static_cast<std::size_t>(y) * kWidth];
-    std::array<std::uint8_t, kWidth> bg_index{};  // colour 0-3 of the background
-    std::array<bool, kWidth> bg_priority{};       // Color: the tile asks to stay on top
-
-    std::array<std::uint32_t, 32> bg_colours;  // Color palettes, or the DMG shades by BGP
-    std::array<std::uint32_t, 16> obj_colours;
-    if (cgb) {
-        for (int i = 0; i < 32; ++i) {
-            bg_colours[i] = to_rgb(s_.bg_palette[i * 2] | s_.bg_palette[i * 2 + 1] << 8);
-            obj_colours[i % 16] = 0;
-        }
-    } else {
-        for (int i = 0; i < 4; ++i) {
-            bg_colours[i] = to_rgb(kDmgShades[(s_.io[0x47] >> (i * 2)) & 3]);
-            obj_colours[i] = to_rgb(kDmgShades[(s_.io[0x48] >> (i * 2)) & 3]);
-            obj_colours[4 + i] = to_rgb(kDmgShades[(s_.io[0x49] >> (i * 2)) & 3]);
-        }
+    std::array<std::uint8_t, kWidth> bg_info{};
+    std::array<std::uint32_t, 4> dmg_colours{};  // the DMG shades by BGP
+    if (!cgb) {
+        for (int i = 0; i < 4; ++i)
+            dmg_colours[i] = to_rgb(kDmgShades[(s_.io[0x47] >> (i * 2)) & 3]);
     }
-
+    const std::uint32_t* colours = cgb ? bg_rgb_.data() : dmg_colours.data();
     const bool bg_on = cgb || (lcdc & 1);
-    const bool window_on =
-        (lcdc & 0x20) && (cgb || (lcdc & 1)) && s_.io[0x4A] <= y && s_.io[0x4B] <= 166;
+    const bool window_on = (lcdc & 0x20) && bg_on && s_.io[0x4A] <= y && s_.io[0x4B] <= 166;
     const int window_x = s_.io[0x4B] - 7;
-    auto tile_row = [&](int map_base, int tile_x, int tile_y, int fine_y, int& attributes) {
-        const int map_offset = map_base + tile_y * 32 + tile_x;
-        const std::uint8_t tile = s_.vram[map_offset];
-        attributes = cgb ? s_.vram[0x2000 + map_offset] : 0;
-        const int row = (attributes & 0x40) ? 7 - fine_y : fine_y;
-        const int data = (lcdc & 0x10) ? tile * 16 : 0x1000 + static_cast<std::int8_t>(tile) * 16;
-        const int bank = (attributes & 0x08) ? 0x2000 : 0;
-        return std::pair<std::uint8_t, std::uint8_t>(s_.vram[bank + data + row * 2],
-                                                     s_.vram[bank + data + row * 2 + 1]);
-    };
-    // A tile's row is fetched once for its 8 pixels (the key names the map entry and the row).
-    int cached_key = -1, attributes = 0;
-    std::uint8_t lo = 0, hi = 0;
-    for (int x = 0; x < kWidth; ++x) {
-        const bool in_window = window_on && x >= window_x;
-        if (!bg_on && !in_window) {
-            bg_index[x] = 0;
-            out[x] = to_rgb(kDmgShades[0]);
-            continue;
-        }
-        int map_base, px, py;
-        if (in_window) {
-            map_base = (lcdc & 0x40) ? 0x1C00 : 0x1800;
-            px = x - window_x;
-            py = s_.window_line;
-        } else {
-            map_base = (lcdc & 0x08) ? 0x1C00 : 0x1800;
-            px = (x + s_.io[0x43]) & 0xFF;
-            py = (y + s_.io[0x42]) & 0xFF;
-        }
-        const int key = (map_base + (py >> 3) * 32 + (px >> 3)) * 8 + (py & 7);
-        if (key != cached_key) {
-            std::tie(lo, hi) = tile_row(map_base, px >> 3, py >> 3, py & 7, attributes);
-            cached_key = key;
-        }
-        const int bit = (attributes & 0x20) ? (px & 7) : 7 - (px & 7);
-        const int colour = ((lo >> bit) & 1) | (((hi >> bit) & 1) << 1);
-        bg_index[x] = static_cast<std::uint8_t>(colour);
-        bg_priority[x] = attributes & 0x80;
-        out[x] = cgb ? bg_colours[(attributes & 7) * 4 + colour] : bg_colours[colour];
+    const int bg_end = window_on ? std::clamp(window_x, 0, kWidth) : kWidth;
+    if (bg_on) {
+        draw_tiles(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
+                   (y + s_.io[0x42]) & 0xFF, colours, bg_info.data());
+    } else {
+        std::uint32_t* out = &frame_[static_cast<std::size_t>(y) * kWidth];
+        std::fill(out, out + bg_end, to_rgb(kDmgShades[0]));
+    }
+    if (window_on && bg_end < kWidth) {
+        draw_tiles(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
+                   s_.window_line, colours, bg_info.data());
     }
     if (window_on && window_x < kWidth) ++s_.window_line;
+    if (lcdc & 0x02) draw_objects(bg_info.data());
+}
 
-    if (!(lcdc & 0x02)) return;
+void Core::draw_objects(const std::uint8_t* bg_info) {
+    const int y = s_.ly;
+    const std::uint8_t lcdc = s_.io[0x40];
+    const bool cgb = s_.cgb_mode;
+    std::uint32_t* out = &frame_[static_cast<std::size_t>(y) * kWidth];
+    std::array<std::uint32_t, 8> dmg_colours{};  // OBP0 then OBP1
+    if (!cgb) {
+        for (int i = 0; i < 4; ++i) {
+            dmg_colours[i] = to_rgb(kDmgShades[(s_.io[0x48] >> (i * 2)) & 3]);
+            dmg_colours[4 + i] = to_rgb(kDmgShades[(s_.io[0x49] >> (i * 2)) & 3]);
+        }
+    }
     const int height = (lcdc & 4) ? 16 : 8;
     std::array<int, 10> objects{};
     int count = 0;
@@ -277,29 +328,24 @@ void Core::draw_line() {
         if (flags & 0x40) row = height - 1 - row;
         int tile = obj[2];
         if (height == 16) tile &= 0xFE;
-        const int bank = (cgb && (flags & 0x08)) ? 0x2000 : 0;
-        const std::uint8_t lo = s_.vram[bank + tile * 16 + row * 2];
-        const std::uint8_t hi = s_.vram[bank + tile * 16 + row * 2 + 1];
+        const int data = ((cgb && (flags & 0x08)) ? 0x2000 : 0) + tile * 16 + row * 2;
+        std::uint8_t lo = s_.vram[data], hi = s_.vram[data + 1];
+        if (flags & 0x20) lo = kReversed[lo], hi = kReversed[hi];
+        const unsigned bits = kSpread[lo] | kSpread[hi] << 1;
+        const std::uint32_t* palette =
+            cgb ? &obj_rgb_[(flags & 7) * 4] : &dmg_colours[(flags & 0x10) ? 4 : 0];
+        // Behind the background: Color tiles with priority (when LCDC bit 0 allows it) or
+        // objects asking for it; the background's colour 0 never hides an object.
+        const bool behind = cgb ? (lcdc & 1) && (flags & 0x80) : (flags & 0x80);
+        const std::uint8_t hiding = cgb && (lcdc & 1) ? 4 : 0;
         for (int px = 0; px < 8; ++px) {
             const int x = left + px;
             if (x < 0 || x >= kWidth || taken[x]) continue;
-            const int bit = (flags & 0x20) ? px : 7 - px;
-            const int colour = ((lo >> bit) & 1) | (((hi >> bit) & 1) << 1);
+            const unsigned colour = (bits >> (14 - 2 * px)) & 3;
             if (colour == 0) continue;
             taken[x] = true;
-            if (bg_index[x] != 0) {
-                if (cgb) {
-                    if ((lcdc & 1) && (bg_priority[x] || (flags & 0x80))) continue;
-                } else if (flags & 0x80) {
-                    continue;
-                }
-            }
-            if (cgb) {
-                const int palette = (flags & 7) * 8 + colour * 2;
-                out[x] = to_rgb(s_.obj_palette[palette] | s_.obj_palette[palette + 1] << 8);
-            } else {
-                out[x] = obj_colours[((flags & 0x10) ? 4 : 0) + colour];
-            }
+            if ((bg_info[x] & 3) && (behind || (bg_info[x] & hiding))) continue;
+            out[x] = palette[colour];
         }
     }
 }
