@@ -25,6 +25,18 @@ std::string talk_key(int map_id, int person_id, int event_flags) {
            std::to_string(event_flags);
 }
 
+// Below this share of the party's HP the explorer goes back to a nurse before exploring on.
+constexpr double kWeakPartyShare = 0.35;
+
+bool party_is_weak(const game::GameState& state) {
+    int hp = 0, max_hp = 0;
+    for (const auto& member : state.party) {
+        hp += member.hp;
+        max_hp += member.max_hp;
+    }
+    return max_hp > 0 && hp < kWeakPartyShare * max_hp;
+}
+
 bool adjacent(const Place& a, const Place& b) {
     return a.map == b.map && std::abs(a.x - b.x) + std::abs(a.y - b.y) <= 2;
 }
@@ -95,9 +107,25 @@ bool ExplorerAgent::given_up(const std::string& key, int event_flags) const {
 
 std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here, Direction facing,
                                                               const game::MapView& map,
-                                                              int event_flags) {
+                                                              int event_flags, bool party_weak) {
     const Planner planner(world_,
                           {.turn_takes_a_press = map.turn_takes_a_press, .tie_break = tie_break_});
+    // 0. A weak party goes back to the nearest nurse it knows (she asks, the screen handling
+    // answers YES). Not a goal that is ever done: the party weakens again.
+    if (party_weak && !given_up("heal", event_flags)) {
+        std::optional<Goal> nearest;
+        for (const auto map_id : world_.map_ids()) {
+            for (const auto& person : world_.map(map_id)->people) {
+                if (!person.heals) continue;
+                auto plan = planner.path_to_face(here, facing, {map_id, person.x, person.y});
+                if (plan && (!nearest || plan->cost < nearest->plan.cost)) {
+                    plan->purpose = "to the nurse on map " + std::to_string(map_id) + " to heal";
+                    nearest = Goal{"heal", std::move(*plan)};
+                }
+            }
+        }
+        if (nearest) return nearest;
+    }
     // 1. A map never entered: across an exit, or through a warp whose far side is unknown.
     auto leads_somewhere_new = [&](const Place& place) {
         if (given_up("new " + place_key(place), event_flags)) return false;
@@ -217,6 +245,10 @@ Decision ExplorerAgent::decide(const Observation& observation) {
     if (auto press = screens_.handle(state)) return make(press->action, press->why);
     if (!observation.map) return wander("no map from the profile: wandering");
     learn(state, *observation.map);
+    // The story moved on: whoever blocked a way (the youngsters on Route 30 until the egg is
+    // back with Elm, a guard) may have left, so every way is worth another try.
+    if (last_event_flags_ && *last_event_flags_ != event_flags) world_.forget_blocked_moves();
+    last_event_flags_ = event_flags;
 
     if (wander_steps_ > 0 || steps_without_news_ > kStepsWithoutNewsToWander) {
         if (wander_steps_ == 0) wander_steps_ = kWanderSteps;
@@ -227,7 +259,8 @@ Decision ExplorerAgent::decide(const Observation& observation) {
     }
     const Place here{state.map_id, state.x, state.y};
     const auto facing = game::direction_from_text(state.facing).value_or(Direction::kDown);
-    if (auto goal = choose_goal(here, facing, *observation.map, event_flags)) {
+    if (auto goal =
+            choose_goal(here, facing, *observation.map, event_flags, party_is_weak(state))) {
         ++plans_made_;
         goal_ = std::move(goal);
         goal_->from_map = state.map_id;

@@ -40,7 +40,7 @@ class ExplorerAgent final : public Agent {
     void learn(const game::GameState& state, const game::MapView& map);
     bool explained_by_map(const game::Place& from, game::Direction press) const;
     std::optional<Goal> choose_goal(const game::Place& here, game::Direction facing,
-                                    const game::MapView& map, int event_flags);
+                                    const game::MapView& map, int event_flags, bool party_weak);
     bool given_up(const std::string& key, int event_flags) const;
     Decision make(env::Action action, const std::string& why);
     Decision wander(const std::string& why);
@@ -56,6 +56,7 @@ class ExplorerAgent final : public Agent {
     std::optional<game::Place> last_place_;
     std::optional<game::Direction> last_facing_;
     std::optional<game::Direction> last_press_;
+    std::optional<int> last_event_flags_;
     int steps_without_news_ = 0;
     int wander_steps_ = 0;
     std::uint64_t plans_made_ = 0, plans_interrupted_ = 0;

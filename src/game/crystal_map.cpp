@@ -31,6 +31,7 @@ constexpr int kObjectCoordOffset = 4;  // object structs count from 4 tiles left
 constexpr int kObjectStructBytes = 0x28, kObjectStructCount = 13;
 constexpr int kObjectSprite = 0x00, kObjectMapObjectIndex = 0x01, kObjectDirection = 0x08;
 constexpr int kObjectMapX = 0x10, kObjectMapY = 0x11;
+constexpr int kSpriteNurse = 0x37;  // SPRITE_NURSE: the Pokémon Centers' nurse
 constexpr int kMapObjectBytes = 0x10, kMapObjectRadius = 0x05;
 constexpr int kWarpBytes = 5, kBgEventBytes = 5, kConnectionBytes = 12;
 constexpr int kConnectionYOffset = 8, kConnectionXOffset = 9;
@@ -163,6 +164,7 @@ void read_people(const Memory& memory, MapView& map) {
         Person person;
         person.id = index;
         person.sprite = byte(memory, object, kObjectSprite);
+        person.heals = person.sprite == kSpriteNurse;
         person.x = byte(memory, object, kObjectMapX) - kObjectCoordOffset;
         person.y = byte(memory, object, kObjectMapY) - kObjectCoordOffset;
         person.facing = facing_from(byte(memory, object, kObjectDirection));

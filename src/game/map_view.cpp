@@ -209,7 +209,8 @@ nlohmann::json MapView::to_json() const {
                                {"y", person.y},
                                {"facing", to_string(person.facing)},
                                {"moves", person.moves},
-                               {"sprite", person.sprite}});
+                               {"sprite", person.sprite},
+                               {"heals", person.heals}});
     }
     nlohmann::json json_signs = nlohmann::json::array();
     for (const auto& sign : signs)
@@ -257,7 +258,8 @@ MapView MapView::from_json(const nlohmann::json& json) {
     for (const auto& p : json.value("people", nlohmann::json::array())) {
         map.people.push_back({p.value("id", 0), p.at("x").get<int>(), p.at("y").get<int>(),
                               direction(p.value("facing", nlohmann::json("down"))),
-                              p.value("moves", false), p.value("sprite", 0)});
+                              p.value("moves", false), p.value("sprite", 0),
+                              p.value("heals", false)});
     }
     for (const auto& s : json.value("signs", nlohmann::json::array()))
         map.signs.push_back({s.at("x").get<int>(), s.at("y").get<int>(), s.value("kind", 0)});

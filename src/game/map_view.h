@@ -75,6 +75,7 @@ struct Person {
     Direction facing = Direction::kDown;
     bool moves = false;  // walks around on its own
     int sprite = 0;
+    bool heals = false;  // a nurse: talking to her restores the party
 };
 
 struct Sign {

@@ -33,6 +33,8 @@ class WorldMap {
     // Pressing `direction` at `from`, already facing it, did not move the player.
     void learn_blocked(const Place& from, Direction direction);
     void forget_blocked(const Place& from, Direction direction);
+    // Forgets every blocked move: what stood in the way (a person, a script) may be gone.
+    void forget_blocked_moves() { blocked_.clear(); }
 
     const MapView* map(int map_id) const;
     std::vector<int> map_ids() const;
