@@ -184,7 +184,7 @@ class Core {
     void remap_vram();
     void draw_line();
     void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
-                    std::uint8_t* bg_info);
+                    std::uint32_t* rgb, std::uint8_t* info);
     void draw_objects(const std::uint8_t* bg_info);
     void write_palette_data(bool objects, std::uint8_t value);
     void palettes_changed();

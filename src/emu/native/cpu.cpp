@@ -337,10 +337,11 @@ struct Cpu {
         }
     }
 
-    void step();
+    // Inlined into the frame loop: no call per instruction.
+    [[gnu::always_inline]] void step();
 };
 
-void Cpu::step() {
+inline void Cpu::step() {
     if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) {
         interrupt();
         return;
@@ -601,24 +602,57 @@ void Cpu::step() {
             s.ime = false;
             --s.pc;
             return;
-        default:
-            break;
-    }
-    if (op >= 0x40 && op < 0x80) {
-        put((op >> 3) & 7, get(op & 7));
-    } else if (op >= 0x80 && op < 0xC0) {
-        alu((op >> 3) & 7, get(op & 7));
-    } else if ((op & 0xC7) == 0xC6) {
-        alu((op >> 3) & 7, imm());
-    } else if ((op & 0xC7) == 0x04) {
-        const int r = (op >> 3) & 7;
-        put(r, inc(get(r)));
-    } else if ((op & 0xC7) == 0x05) {
-        const int r = (op >> 3) & 7;
-        put(r, dec(get(r)));
-    } else if ((op & 0xC7) == 0x06) {
-        const int r = (op >> 3) & 7;
-        put(r, imm());
+        case 0x40 ... 0x75:
+        case 0x77 ... 0x7F:  // LD r, r' (0x76 is HALT)
+            put((op >> 3) & 7, get(op & 7));
+            return;
+        case 0x80 ... 0xBF:
+            alu((op >> 3) & 7, get(op & 7));
+            return;
+        case 0xC6:
+        case 0xCE:
+        case 0xD6:
+        case 0xDE:
+        case 0xE6:
+        case 0xEE:
+        case 0xF6:
+        case 0xFE:
+            alu((op >> 3) & 7, imm());
+            return;
+        case 0x04:
+        case 0x0C:
+        case 0x14:
+        case 0x1C:
+        case 0x24:
+        case 0x2C:
+        case 0x34:
+        case 0x3C: {
+            const int r = (op >> 3) & 7;
+            put(r, inc(get(r)));
+            return;
+        }
+        case 0x05:
+        case 0x0D:
+        case 0x15:
+        case 0x1D:
+        case 0x25:
+        case 0x2D:
+        case 0x35:
+        case 0x3D: {
+            const int r = (op >> 3) & 7;
+            put(r, dec(get(r)));
+            return;
+        }
+        case 0x06:
+        case 0x0E:
+        case 0x16:
+        case 0x1E:
+        case 0x26:
+        case 0x2E:
+        case 0x36:
+        case 0x3E:
+            put((op >> 3) & 7, imm());
+            return;
     }
 }
 

@@ -181,9 +181,11 @@ void Core::schedule(Event event, std::int64_t when) {
 // One scan of the slots per event: the earliest (the first in priority order on a tie) is
 // dispatched, and the scan that finds the next one also leaves next_event_ right.
 void Core::run_events(std::int64_t until) {
+    if (next_event_ > until) return;  // next_event_ is never later than the earliest slot
     while (true) {
         int first = 0;
         std::int64_t when = s_.events[0];
+#pragma GCC unroll 16
         for (int i = 1; i < kEventCount; ++i) {
             if (s_.events[i] < when) when = s_.events[i], first = i;
         }

@@ -57,6 +57,7 @@ constexpr std::array<std::uint16_t, 256> make_spread() {
 }
 constexpr auto kReversed = make_reversed();
 constexpr auto kSpread = make_spread();
+constexpr int kTileMargin = 8;  // slack on both sides of a line drawn a whole tile at a time
 }  // namespace
 
 void Core::stat_changed(std::uint8_t old_stat) {
@@ -231,16 +232,16 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
 }
 
 // Background or window tiles for pixels x..x_end-1 of the line; px, py: the first pixel's place
-// in the tile map. bg_info gets each pixel's colour 0-3, plus 4 where a Color tile keeps
-// priority over objects.
+// in the tile map. Whole tiles are drawn (8 pixels, no test per pixel) into `rgb` and `info`,
+// which have kTileMargin pixels of slack on both sides; info gets each pixel's colour 0-3, plus 4
+// where a Color tile keeps priority over objects.
 void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
-                      std::uint8_t* bg_info) {
+                      std::uint32_t* rgb, std::uint8_t* info) {
     const bool cgb = s_.cgb_mode;
     const bool unsigned_tiles = s_.io[0x40] & 0x10;
-    std::uint32_t* out = &frame_[static_cast<std::size_t>(s_.ly) * kWidth];
     const int row_base = map_base + ((py >> 3) & 31) * 32;
     const int fine_y = py & 7;
-    while (x < x_end) {
+    for (int pos = kTileMargin + x - (px & 7); pos < kTileMargin + x_end; pos += 8, px += 8) {
         const int map_offset = row_base + ((px >> 3) & 31);
         const std::uint8_t tile = s_.vram[map_offset];
         const int attributes = cgb ? s_.vram[0x2000 + map_offset] : 0;
@@ -254,15 +255,14 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
         const unsigned bits = kSpread[lo] | kSpread[hi] << 1;
         const std::uint32_t* palette = colours + (attributes & 7) * 4;
         const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
-        const int first = px & 7;
-        const int count = std::min(8 - first, x_end - x);
-        for (int i = 0; i < count; ++i) {
-            const unsigned colour = (bits >> (14 - 2 * (first + i))) & 3;
-            out[x + i] = palette[colour];
-            bg_info[x + i] = static_cast<std::uint8_t>(colour | priority);
+        std::uint32_t* tile_rgb = rgb + pos;
+        std::uint8_t* tile_info = info + pos;
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; ++i) {
+            const unsigned colour = (bits >> (14 - 2 * i)) & 3;
+            tile_rgb[i] = palette[colour];
+            tile_info[i] = static_cast<std::uint8_t>(colour | priority);
         }
-        x += count;
-        px += count;
     }
 }
 
@@ -270,7 +270,8 @@ void Core::draw_line() {
     const int y = s_.ly;
     const std::uint8_t lcdc = s_.io[0x40];
     const bool cgb = s_.cgb_mode;
-    std::array<std::uint8_t, kWidth> bg_info{};
+    std::array<std::uint32_t, kWidth + 2 * kTileMargin> rgb;
+    std::array<std::uint8_t, kWidth + 2 * kTileMargin> info;
     std::array<std::uint32_t, 4> dmg_colours{};  // the DMG shades by BGP
     if (!cgb) {
         for (int i = 0; i < 4; ++i)
@@ -283,17 +284,19 @@ void Core::draw_line() {
     const int bg_end = window_on ? std::clamp(window_x, 0, kWidth) : kWidth;
     if (bg_on) {
         draw_tiles(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
-                   (y + s_.io[0x42]) & 0xFF, colours, bg_info.data());
+                   (y + s_.io[0x42]) & 0xFF, colours, rgb.data(), info.data());
     } else {
-        std::uint32_t* out = &frame_[static_cast<std::size_t>(y) * kWidth];
-        std::fill(out, out + bg_end, to_rgb(kDmgShades[0]));
+        std::fill(rgb.begin() + kTileMargin, rgb.begin() + kTileMargin + bg_end,
+                  to_rgb(kDmgShades[0]));
+        std::fill(info.begin() + kTileMargin, info.begin() + kTileMargin + bg_end, 0);
     }
     if (window_on && bg_end < kWidth) {
         draw_tiles(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
-                   s_.window_line, colours, bg_info.data());
+                   s_.window_line, colours, rgb.data(), info.data());
     }
     if (window_on && window_x < kWidth) ++s_.window_line;
-    if (lcdc & 0x02) draw_objects(bg_info.data());
+    std::copy_n(rgb.begin() + kTileMargin, kWidth, &frame_[static_cast<std::size_t>(y) * kWidth]);
+    if (lcdc & 0x02) draw_objects(info.data() + kTileMargin);
 }
 
 void Core::draw_objects(const std::uint8_t* bg_info) {
