@@ -112,6 +112,26 @@ TEST(NativeMemoryTest, ReadingTheJoypadThroughMachineHasNoSideEffects) {
     EXPECT_EQ(machine->read(-1, 0xFF0F) & 0x10, 0);
 }
 
+// The core keeps derived copies of the state (Color palettes as pixels, objects per line); a
+// loaded state must rebuild them: a fresh machine (white palettes) draws what the saver draws.
+// Crystal standing in Elm's lab leaves its palettes alone, so a stale copy would show.
+TEST(NativeStateTest, AFreshMachineDrawsALoadedStateLikeTheMachineThatSavedIt) {
+    const char* path = std::getenv("CRYSTAL_RL_ROM");
+    if (!path || !*path) GTEST_SKIP() << "CRYSTAL_RL_ROM is not set (the real Pokemon Crystal ROM)";
+    const auto rom = emu::Rom::from_file(path);
+    auto saver = emu::make_machine(rom, on(CoreKind::kNative));
+    const auto movie = bench::crystal_new_game();
+    for (const auto& segment : movie.segments())
+        saver->run_frames(static_cast<int>(segment.frames), segment.buttons, Render::kNone);
+    const auto state = saver->save_state();
+    auto fresh = emu::make_machine(rom, on(CoreKind::kNative));
+    fresh->load_state(state);
+    saver->run_frames(1, button::kNone, Render::kLast);
+    fresh->run_frames(1, button::kNone, Render::kLast);
+    EXPECT_EQ(frame_hash(*fresh), frame_hash(*saver));
+    EXPECT_EQ(ram_hash(*fresh), ram_hash(*saver));
+}
+
 TEST(NativeStateTest, SaveLoadReplaysExactlyAndBadStatesChangeNothing) {
     const auto rom_path = demo_rom_path();
     if (!rom_path) GTEST_SKIP() << "this build has no demo ROM (no SDCC)";
