@@ -105,6 +105,19 @@ bool ExplorerAgent::given_up(const std::string& key, int event_flags) const {
            it->second.second == event_flags;
 }
 
+std::optional<ExplorerAgent::Goal> ExplorerAgent::nearest_person_to_talk_to(
+    const Planner& planner, const Place& here, Direction facing, const game::MapView& map,
+    int event_flags) const {
+    std::optional<Goal> best;
+    for (const auto& person : map.people) {
+        const auto key = talk_key(map.map_id, person.id, event_flags);
+        if (done_.count(key) || given_up(key, event_flags)) continue;
+        auto plan = planner.path_to_face(here, facing, {map.map_id, person.x, person.y});
+        if (plan && (!best || plan->cost < best->plan.cost)) best = Goal{key, std::move(*plan)};
+    }
+    return best;
+}
+
 std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here, Direction facing,
                                                               const game::MapView& map,
                                                               int event_flags, bool party_weak) {
@@ -126,7 +139,14 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
         }
         if (nearest) return nearest;
     }
-    // 1. A map never entered: across an exit, or through a warp whose far side is unknown.
+    // 1. Inside a building (a map without exits at its edges) the people are met before the
+    // way out is taken: the story's people (the professor, a gym's trainers and leader) wait
+    // there, and outdoors there are always more new places to go first.
+    if (map.connections.empty()) {
+        if (auto talk = nearest_person_to_talk_to(planner, here, facing, map, event_flags))
+            return talk;
+    }
+    // 2. A map never entered: across an exit, or through a warp whose far side is unknown.
     auto leads_somewhere_new = [&](const Place& place) {
         if (given_up("new " + place_key(place), event_flags)) return false;
         const auto* seen = world_.map(place.map);
@@ -156,21 +176,18 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
         plan->purpose = "through the warp mat at " + place_key(end);
         return Goal{"carpet " + place_key(end), std::move(*plan)};
     }
-    // 2. People not talked to since the story last moved, then signs not read.
+    // 3. People not talked to since the story last moved, then signs not read.
+    if (auto talk = nearest_person_to_talk_to(planner, here, facing, map, event_flags)) return talk;
     std::optional<Goal> best;
     auto consider = [&](const std::string& key, const Place& target) {
         if (done_.count(key) || given_up(key, event_flags)) return;
         auto plan = planner.path_to_face(here, facing, target);
         if (plan && (!best || plan->cost < best->plan.cost)) best = Goal{key, std::move(*plan)};
     };
-    for (const auto& person : map.people) {
-        consider(talk_key(map.map_id, person.id, event_flags), {map.map_id, person.x, person.y});
-    }
-    if (best) return best;
     for (const auto& sign : map.signs)
         consider("sign " + place_key({map.map_id, sign.x, sign.y}), {map.map_id, sign.x, sign.y});
     if (best) return best;
-    // 3. The nearest tile never stood on, on any map.
+    // 4. The nearest tile never stood on, on any map.
     auto unvisited = [&](const Place& place) {
         return world_.map(place.map) && !world_.visited(place) &&
                !given_up("tile " + place_key(place), event_flags);
@@ -180,7 +197,7 @@ std::optional<ExplorerAgent::Goal> ExplorerAgent::choose_goal(const Place& here,
         plan->purpose = "to explore " + place_key(end);
         return Goal{"tile " + place_key(end), std::move(*plan)};
     }
-    // 4. Everything known is explored: the story moves on by talking to someone again (the
+    // 5. Everything known is explored: the story moves on by talking to someone again (the
     // professor who sent the player on an errand), so visit people on other maps whom the
     // player has not talked to since the story last moved.
     std::map<Place, std::string> waiting;  // where a person stands -> the goal's key
@@ -254,7 +271,6 @@ Decision ExplorerAgent::decide(const Observation& observation) {
         if (wander_steps_ == 0) wander_steps_ = kWanderSteps;
         --wander_steps_;
         steps_without_news_ = 0;
-        failures_.clear();
         return wander("nothing new for a while: wandering");
     }
     const Place here{state.map_id, state.x, state.y};

@@ -41,6 +41,9 @@ class ExplorerAgent final : public Agent {
     bool explained_by_map(const game::Place& from, game::Direction press) const;
     std::optional<Goal> choose_goal(const game::Place& here, game::Direction facing,
                                     const game::MapView& map, int event_flags, bool party_weak);
+    std::optional<Goal> nearest_person_to_talk_to(const Planner& planner, const game::Place& here,
+                                                  game::Direction facing, const game::MapView& map,
+                                                  int event_flags) const;
     bool given_up(const std::string& key, int event_flags) const;
     Decision make(env::Action action, const std::string& why);
     Decision wander(const std::string& why);

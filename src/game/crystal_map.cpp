@@ -1,5 +1,7 @@
 #include "game/crystal_map.h"
 
+#include <set>
+
 #include "game/crystal.h"
 
 namespace crl::game {
@@ -15,7 +17,7 @@ constexpr At kMapScriptsBank{1, 0xD1A3}, kMapConnections{1, 0xD1A8};
 constexpr At kNorthConnection{1, 0xD1A9}, kSouthConnection{1, 0xD1B5};
 constexpr At kWestConnection{1, 0xD1C1}, kEastConnection{1, 0xD1CD};
 constexpr At kCollisionBank{1, 0xD1DF}, kCollisionAddress{1, 0xD1E0};
-constexpr At kObjectStructs{1, 0xD4D6}, kMapObjects{1, 0xD71E};
+constexpr At kObjectStructs{1, 0xD4D6}, kMapObjects{1, 0xD71E}, kObjectMasks{1, 0xD81E};
 constexpr At kWarpCount{1, 0xDBFB}, kWarpsPointer{1, 0xDBFC};
 constexpr At kBgEventCount{1, 0xDC01}, kBgEventsPointer{1, 0xDC02};
 constexpr At kMapGroup{1, 0xDCB5}, kMapNumber{1, 0xDCB6}, kYCoord{1, 0xDCB7}, kXCoord{1, 0xDCB8};
@@ -32,7 +34,8 @@ constexpr int kObjectStructBytes = 0x28, kObjectStructCount = 13;
 constexpr int kObjectSprite = 0x00, kObjectMapObjectIndex = 0x01, kObjectDirection = 0x08;
 constexpr int kObjectMapX = 0x10, kObjectMapY = 0x11;
 constexpr int kSpriteNurse = 0x37;  // SPRITE_NURSE: the Pokémon Centers' nurse
-constexpr int kMapObjectBytes = 0x10, kMapObjectRadius = 0x05;
+constexpr int kMapObjectBytes = 0x10, kMapObjectRadius = 0x05, kMapObjectCount = 16;
+constexpr int kMapObjectSprite = 0x01, kMapObjectY = 0x02, kMapObjectX = 0x03;
 constexpr int kWarpBytes = 5, kBgEventBytes = 5, kConnectionBytes = 12;
 constexpr int kConnectionYOffset = 8, kConnectionXOffset = 9;
 constexpr int kMaxEvents = 64;
@@ -156,6 +159,7 @@ void read_connections(const Memory& memory, const CrystalNames& names,
 }
 
 void read_people(const Memory& memory, MapView& map) {
+    std::set<int> on_screen;
     for (int i = 1; i < kObjectStructCount; ++i) {
         const At object{kObjectStructs.bank, static_cast<std::uint16_t>(kObjectStructs.address +
                                                                         i * kObjectStructBytes)};
@@ -169,6 +173,24 @@ void read_people(const Memory& memory, MapView& map) {
         person.y = byte(memory, object, kObjectMapY) - kObjectCoordOffset;
         person.facing = facing_from(byte(memory, object, kObjectDirection));
         person.moves = byte(memory, kMapObjects, index * kMapObjectBytes + kMapObjectRadius) != 0;
+        on_screen.insert(index);
+        if (map.inside(person.x, person.y)) map.people.push_back(person);
+    }
+    // The game keeps object structs only for people near the screen; the others (a gym's
+    // leader at the far end) are in the map's object list at their usual spot, present unless
+    // masked (their event flag, the time of day).
+    for (int index = 1; index < kMapObjectCount; ++index) {
+        const int base = index * kMapObjectBytes;
+        const int sprite = byte(memory, kMapObjects, base + kMapObjectSprite);
+        if (sprite == 0 || on_screen.count(index) || byte(memory, kObjectMasks, index) != 0)
+            continue;
+        Person person;
+        person.id = index;
+        person.sprite = sprite;
+        person.heals = sprite == kSpriteNurse;
+        person.x = byte(memory, kMapObjects, base + kMapObjectX) - kObjectCoordOffset;
+        person.y = byte(memory, kMapObjects, base + kMapObjectY) - kObjectCoordOffset;
+        person.moves = byte(memory, kMapObjects, base + kMapObjectRadius) != 0;
         if (map.inside(person.x, person.y)) map.people.push_back(person);
     }
 }

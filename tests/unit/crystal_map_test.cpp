@@ -150,6 +150,29 @@ TEST(CrystalMapTest, HandLaidMapReadsTilesWarpsSignsPeopleAndConnections) {
     EXPECT_EQ(north->open, (std::vector<int>{1, 2, 3}));
 }
 
+TEST(CrystalMapTest, PeopleAwayFromTheScreenAreAtTheirUsualSpotUnlessMasked) {
+    HandLaidMap laid;
+    // Map objects 2 and 3 have no object struct (far from the screen); 3 is masked (its event
+    // flag says it is gone).
+    for (const int index : {2, 3}) {
+        const auto object = static_cast<std::uint16_t>(0xD71E + index * 0x10);
+        laid.memory.write(1, object + 1, 0x37);           // sprite: the nurse
+        laid.memory.write(1, object + 2, 0 + 4);          // y
+        laid.memory.write(1, object + 3, index - 2 + 4);  // x
+    }
+    laid.memory.write(1, 0xD81E + 3, 0xFF);
+    const auto map = game::read_crystal_map(laid.memory, laid.rom, game::CrystalNames());
+    ASSERT_TRUE(map);
+    ASSERT_EQ(map->people.size(), 2u);
+    EXPECT_EQ(map->people[0].id, 1);  // the one on screen, at its live place
+    EXPECT_EQ(map->people[0].x, 2);
+    EXPECT_EQ(map->people[1].id, 2);
+    EXPECT_EQ(map->people[1].x, 0);
+    EXPECT_EQ(map->people[1].y, 0);
+    EXPECT_TRUE(map->people[1].heals);
+    EXPECT_FALSE(map->people[0].heals);
+}
+
 TEST(CrystalMapTest, NoMapBeforeTheGameLoadsOne) {
     MemoryImage memory;
     for (std::uint16_t a = 0xD000; a < 0xE000; ++a)
