@@ -181,8 +181,10 @@ class Core {
     void count_line_objects();
     void objects_changed() { line_objects_stale_ = true; }
     void count_objects_per_line();
+    int objects_on_line(int line);
     void remap_vram();
     void draw_line();
+    template <bool kKeepInfo>  // info: what the objects need to know of the background
     void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
                     std::uint32_t* rgb, std::uint8_t* info);
     void draw_objects(const std::uint8_t* bg_info);

@@ -66,8 +66,12 @@ void Core::stat_changed(std::uint8_t old_stat) {
 
 // Objects on the current line (at most 10), for the length of mode 3.
 void Core::count_line_objects() {
+    s_.obj_count = std::min(objects_on_line(s_.ly), 10);
+}
+
+int Core::objects_on_line(int line) {
     if (line_objects_stale_) count_objects_per_line();
-    s_.obj_count = std::min<int>(line_objects_[s_.ly], 10);
+    return line_objects_[line];
 }
 
 // All lines at once, worked out again only after OAM or the object height changed.
@@ -235,6 +239,7 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
 // in the tile map. Whole tiles are drawn (8 pixels, no test per pixel) into `rgb` and `info`,
 // which have kTileMargin pixels of slack on both sides; info gets each pixel's colour 0-3, plus 4
 // where a Color tile keeps priority over objects.
+template <bool kKeepInfo>
 void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
                       std::uint32_t* rgb, std::uint8_t* info) {
     const bool cgb = s_.cgb_mode;
@@ -261,7 +266,7 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
         for (int i = 0; i < 8; ++i) {
             const unsigned colour = (bits >> (14 - 2 * i)) & 3;
             tile_rgb[i] = palette[colour];
-            tile_info[i] = static_cast<std::uint8_t>(colour | priority);
+            if constexpr (kKeepInfo) tile_info[i] = static_cast<std::uint8_t>(colour | priority);
         }
     }
 }
@@ -282,21 +287,24 @@ void Core::draw_line() {
     const bool window_on = (lcdc & 0x20) && bg_on && s_.io[0x4A] <= y && s_.io[0x4B] <= 166;
     const int window_x = s_.io[0x4B] - 7;
     const int bg_end = window_on ? std::clamp(window_x, 0, kWidth) : kWidth;
+    // What lies under each pixel matters only where an object may cover it.
+    const bool objects_here = (lcdc & 0x02) && objects_on_line(y) > 0;
+    const auto draw_tiles = objects_here ? &Core::draw_tiles<true> : &Core::draw_tiles<false>;
     if (bg_on) {
-        draw_tiles(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
-                   (y + s_.io[0x42]) & 0xFF, colours, rgb.data(), info.data());
+        (this->*draw_tiles)(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
+                            (y + s_.io[0x42]) & 0xFF, colours, rgb.data(), info.data());
     } else {
         std::fill(rgb.begin() + kTileMargin, rgb.begin() + kTileMargin + bg_end,
                   to_rgb(kDmgShades[0]));
         std::fill(info.begin() + kTileMargin, info.begin() + kTileMargin + bg_end, 0);
     }
     if (window_on && bg_end < kWidth) {
-        draw_tiles(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
-                   s_.window_line, colours, rgb.data(), info.data());
+        (this->*draw_tiles)(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
+                            s_.window_line, colours, rgb.data(), info.data());
     }
     if (window_on && window_x < kWidth) ++s_.window_line;
     std::copy_n(rgb.begin() + kTileMargin, kWidth, &frame_[static_cast<std::size_t>(y) * kWidth]);
-    if (lcdc & 0x02) draw_objects(info.data() + kTileMargin);
+    if (objects_here) draw_objects(info.data() + kTileMargin);
 }
 
 void Core::draw_objects(const std::uint8_t* bg_info) {
