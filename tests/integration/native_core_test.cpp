@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <random>
 
 #include "crystal_new_game.h"
@@ -80,6 +81,33 @@ TEST(NativeDifferentialTest, CrystalNewGameToTheStarterIdenticalToMgba) {
     constexpr std::uint16_t kPartyCount = 0xDCD7;  // wPartyCount, WRAM bank 1
     EXPECT_EQ(reference->read(1, kPartyCount), 1);
     EXPECT_EQ(native->read(1, kPartyCount), 1);
+}
+
+// A long explorer run recorded on mGBA from power-on (wild, trainer and gym battles, a blackout,
+// healing). The movie is one run's input log, kept out of the repository: its path comes from
+// $CRYSTAL_RL_DIFF_MOVIE, and $CRYSTAL_RL_DIFF_FRAMES (optional) plays only its first frames.
+TEST(NativeDifferentialTest, CrystalLongExplorerMovieIdenticalToMgba) {
+    const char* rom_path = std::getenv("CRYSTAL_RL_ROM");
+    if (!rom_path || !*rom_path)
+        GTEST_SKIP() << "CRYSTAL_RL_ROM is not set (the real Pokemon Crystal ROM)";
+    const char* movie_path = std::getenv("CRYSTAL_RL_DIFF_MOVIE");
+    if (!movie_path || !*movie_path)
+        GTEST_SKIP() << "CRYSTAL_RL_DIFF_MOVIE is not set (a long Crystal movie from power-on)";
+    const auto recorded = emu::Movie::load(movie_path);
+    const char* limit_text = std::getenv("CRYSTAL_RL_DIFF_FRAMES");
+    const std::uint64_t limit = limit_text && *limit_text ? std::strtoull(limit_text, nullptr, 10)
+                                                          : recorded.total_frames();
+    emu::Movie movie;
+    for (const auto& segment : recorded.segments()) {
+        if (movie.total_frames() >= limit) break;
+        movie.append(segment.buttons, std::min(segment.frames, limit - movie.total_frames()));
+    }
+    const auto rom = emu::Rom::from_file(rom_path);
+    auto reference = emu::make_machine(rom, on(CoreKind::kMgba));
+    auto native = emu::make_machine(rom, on(CoreKind::kNative));
+    const auto divergence = emu::run_differential(*reference, *native, movie);
+    EXPECT_FALSE(divergence.has_value()) << "mgba vs native: " << divergence->describe();
+    std::cout << "compared " << movie.total_frames() << " frames of " << movie_path << "\n";
 }
 
 TEST(NativeDifferentialTest, ReportsWhereTwoMachinesPart) {

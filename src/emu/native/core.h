@@ -183,11 +183,12 @@ class Core {
     void count_objects_per_line();
     int objects_on_line(int line);
     void remap_vram();
-    void draw_line();
+    void draw_line(int from, int to);
+    void draw_line_so_far();
     template <bool kKeepInfo>  // info: what the objects need to know of the background
     void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
                     std::uint32_t* rgb, std::uint8_t* info);
-    void draw_objects(const std::uint8_t* bg_info);
+    void draw_objects(const std::uint8_t* bg_info, std::uint32_t* out);
     void write_palette_data(bool objects, std::uint8_t value);
     void palettes_changed();
     // sound.cpp
@@ -212,6 +213,8 @@ class Core {
     std::int64_t frame_event_at_ = 0;
     bool frame_event_while_halted_ = false;
     bool draw_ = false;
+    // Pixels of the current line already out (see draw_line_so_far), 0 outside mode 3.
+    int line_x_ = 0;
 
     // Page tables by address >> 12: direct memory, or nullptr for the slow path.
     std::array<const std::uint8_t*, 16> read_page_{};

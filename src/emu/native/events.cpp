@@ -163,6 +163,7 @@ void Core::reset() {
 }
 
 void Core::state_replaced() {
+    line_x_ = 0;
     recompute_next_event();
     remap();
     objects_changed();

@@ -245,6 +245,8 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
         write_sound(reg, value);
         return;
     }
+    // LCDC, SCY, SCX, BGP, OBP0/1, WY, WX: mGBA draws the line so far before these change.
+    if (reg >= 0x40 && reg <= 0x4B && reg != 0x41 && (reg < 0x44 || reg > 0x46)) draw_line_so_far();
     switch (reg) {
         case 0x00:
             s_.io[0x00] = static_cast<std::uint8_t>(value | 0x0F);

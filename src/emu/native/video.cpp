@@ -108,7 +108,8 @@ void Core::video_event(std::int64_t when) {
             break;
         }
         case 3: {
-            if (draw_ && s_.ly < kHeight) draw_line();
+            if (draw_ && s_.ly < kHeight) draw_line(line_x_, kWidth);
+            line_x_ = 0;
             if (s_.ly < kHeight && s_.hdma_active && s_.io[0x55] != 0xFF) {
                 s_.hdma_remaining = 0x10;
                 s_.hdma_block_start = when;
@@ -271,7 +272,21 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
     }
 }
 
-void Core::draw_line() {
+// mGBA draws a line's pixels as its mode 3 goes, up to the moment a register that changes them
+// is written (Crystal's wavy battle transitions write SCX mid-line); those pixels keep the old
+// registers. Pixels below 168 + 6 x objects - (dots left in mode 3) are out by then (mGBA's
+// dot clock, plus the dot its write lands after ours: measured on Crystal in double speed).
+void Core::draw_line_so_far() {
+    if (!draw_ || s_.mode != 3 || s_.ly >= kHeight) return;
+    const std::int64_t dots_left = (s_.events[kVideoEvent] - s_.now) / kTicksPerDot;
+    const int x = static_cast<int>(std::min<std::int64_t>(
+        kWidth, 168 + 6 * static_cast<std::int64_t>(s_.obj_count) - dots_left));
+    if (x <= line_x_) return;
+    draw_line(line_x_, x);
+    line_x_ = x;
+}
+
+void Core::draw_line(int from, int to) {
     const int y = s_.ly;
     const std::uint8_t lcdc = s_.io[0x40];
     const bool cgb = s_.cgb_mode;
@@ -302,16 +317,23 @@ void Core::draw_line() {
         (this->*draw_tiles)(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
                             s_.window_line, colours, rgb.data(), info.data());
     }
-    if (window_on && window_x < kWidth) ++s_.window_line;
-    std::copy_n(rgb.begin() + kTileMargin, kWidth, &frame_[static_cast<std::size_t>(y) * kWidth]);
-    if (objects_here) draw_objects(info.data() + kTileMargin);
+    if (window_on && window_x < kWidth && to == kWidth) ++s_.window_line;
+    std::uint32_t* row = &frame_[static_cast<std::size_t>(y) * kWidth];
+    if (from == 0 && to == kWidth) {  // the usual case: the whole line at once
+        std::copy_n(rgb.begin() + kTileMargin, kWidth, row);
+        if (objects_here) draw_objects(info.data() + kTileMargin, row);
+        return;
+    }
+    std::array<std::uint32_t, kWidth> line;
+    std::copy_n(rgb.begin() + kTileMargin, kWidth, line.begin());
+    if (objects_here) draw_objects(info.data() + kTileMargin, line.data());
+    std::copy(line.begin() + from, line.begin() + to, row + from);
 }
 
-void Core::draw_objects(const std::uint8_t* bg_info) {
+void Core::draw_objects(const std::uint8_t* bg_info, std::uint32_t* out) {
     const int y = s_.ly;
     const std::uint8_t lcdc = s_.io[0x40];
     const bool cgb = s_.cgb_mode;
-    std::uint32_t* out = &frame_[static_cast<std::size_t>(y) * kWidth];
     std::array<std::uint32_t, 8> dmg_colours{};  // OBP0 then OBP1
     if (!cgb) {
         for (int i = 0; i < 4; ++i) {
