@@ -299,7 +299,10 @@ void Core::draw_line(int from, int to) {
     }
     const std::uint32_t* colours = cgb ? bg_rgb_.data() : dmg_colours.data();
     const bool bg_on = cgb || (lcdc & 1);
-    const bool window_on = (lcdc & 0x20) && bg_on && s_.io[0x4A] <= y && s_.io[0x4B] <= 166;
+    // The window shows from the line where WY equalled LY onwards, not wherever WY <= LY: a WY
+    // lowered below LY mid-frame (Crystal's battle intro) leaves the rest of that frame alone.
+    if ((lcdc & 0x20) && bg_on && s_.io[0x4A] == y) s_.window_triggered = true;
+    const bool window_on = (lcdc & 0x20) && bg_on && s_.window_triggered && s_.io[0x4B] <= 166;
     const int window_x = s_.io[0x4B] - 7;
     const int bg_end = window_on ? std::clamp(window_x, 0, kWidth) : kWidth;
     // What lies under each pixel matters only where an object may cover it.
