@@ -27,3 +27,20 @@ export async function chromiumOrExit(binary, chromiumPath) {
   }
   return chromium;
 }
+
+// Every check a browser test makes, printed as it goes; the test's exit code comes from these.
+export const checks = [];
+export function check(name, ok, detail = '') {
+  checks.push({ name, ok });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+}
+
+// True when the predicate held in the page within the timeout.
+export async function waitFor(page, predicate, arg, timeout) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}

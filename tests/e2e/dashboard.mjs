@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SKIP, chromiumOrExit } from './browser.mjs';
+import { SKIP, check, checks, chromiumOrExit, waitFor } from './browser.mjs';
 
 const binary = process.env.CRYSTAL_RL_BINARY;
 const artifacts = process.env.CRYSTAL_RL_ARTIFACTS || 'test-artifacts';
@@ -45,20 +45,6 @@ function stopServer(child) {
   });
 }
 
-const checks = [];
-function check(name, ok, detail = '') {
-  checks.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-
-async function waitFor(page, predicate, arg, timeout) {
-  try {
-    await page.waitForFunction(predicate, arg, { timeout });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const text = (page, id) => page.textContent(`[data-testid="${id}"]`);
 const number = async (page, id) => Number((await text(page, id)).replace(/[^0-9.-]/g, ''));

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SKIP, chromiumOrExit } from './browser.mjs';
+import { SKIP, check, checks, chromiumOrExit, waitFor } from './browser.mjs';
 
 const binary = process.env.CRYSTAL_RL_BINARY;
 const artifacts = process.env.CRYSTAL_RL_ARTIFACTS || 'test-artifacts';
@@ -32,19 +32,6 @@ const url = await new Promise((resolve, reject) => {
   child.on('exit', (code) => reject(new Error(`crystal-rl train exited (${code}) before serving:\n${output}`)));
 });
 
-const checks = [];
-function check(name, ok, detail = '') {
-  checks.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-async function waitFor(page, predicate, arg, timeout) {
-  try {
-    await page.waitForFunction(predicate, arg, { timeout });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let browser;
 let exitCode = 0;
