@@ -27,6 +27,7 @@ struct TrainOptions {
     std::optional<std::filesystem::path> rom;
     std::vector<std::filesystem::path> start_states;
     std::optional<std::filesystem::path> inputs;
+    bool from_title = false;
     std::int64_t rtc_start = emu::kDefaultRtcStart;
     std::string core = "mgba";
     game::ProfileOptions profile;
@@ -90,6 +91,7 @@ nlohmann::json config_json(const TrainOptions& options, const emu::Rom& rom) {
             {"rom_sha1", rom.header().sha1},
             {"start_states", states},
             {"start_inputs", optional_path(options.inputs)},
+            {"from_title", options.from_title},
             {"rtc_start", options.rtc_start},
             {"profile", options.profile.name},
             {"variables", optional_path(options.profile.variables)},
@@ -116,6 +118,8 @@ void apply_config(TrainOptions& options, const nlohmann::json& config, const CLI
     for (const auto& state : config["start_states"])
         options.start_states.emplace_back(state.get<std::string>());
     options.inputs = path_or_null(config["start_inputs"]);
+    // Runs from before --from-title existed began at the title screen.
+    options.from_title = config.value("from_title", true);
     options.rtc_start = config["rtc_start"];
     options.profile.name = config["profile"];
     options.profile.variables = path_or_null(config["variables"]);
@@ -151,20 +155,16 @@ std::vector<std::unique_ptr<env::Env>> make_envs(const TrainOptions& options, co
 }
 
 std::vector<env::EpisodeStart> episode_starts(const TrainOptions& options) {
-    std::optional<emu::Movie> movie;
-    if (options.inputs) movie = emu::Movie::load(*options.inputs);
+    env::EpisodeStart base;
+    if (options.inputs) base.movie = emu::Movie::load(*options.inputs);
+    base.past_title = !options.from_title;
     std::vector<env::EpisodeStart> starts;
     for (const auto& path : options.start_states) {
-        env::EpisodeStart start;
+        auto start = base;
         start.state = storage::read_file_bytes(path, "start state");
-        start.movie = movie;
         starts.push_back(std::move(start));
     }
-    if (starts.empty() && movie) {
-        env::EpisodeStart start;
-        start.movie = movie;
-        starts.push_back(std::move(start));
-    }
+    if (starts.empty()) starts.push_back(std::move(base));
     return starts;
 }
 
@@ -190,9 +190,8 @@ int evaluate(const TrainOptions& options) {
     std::optional<rl::Policy> policy;
     if (*options.evaluate != "random") policy = rl::load_policy(*options.evaluate, torch::kCPU);
     const int envs = std::max(1, std::min(options.training.ppo.envs, options.evaluation.episodes));
-    const auto results = rl::evaluate(make_envs(options, rom, envs),
-                                      starts.empty() ? env::EpisodeStart{} : starts.front(), policy,
-                                      options.evaluation);
+    const auto results =
+        rl::evaluate(make_envs(options, rom, envs), starts.front(), policy, options.evaluation);
     auto summary = rl::summarise(results);
     summary["policy"] = *options.evaluate;
     summary["greedy"] = options.evaluation.greedy;
@@ -324,6 +323,9 @@ Command add_train_command(CLI::App& app) {
         ->check(CLI::ExistingFile);
     command->add_option("--inputs", options->inputs, "movie played at each episode's start")
         ->check(CLI::ExistingFile);
+    command->add_flag("--from-title", options->from_title,
+                      "episodes begin wherever the start leaves the game, title screen included "
+                      "(default: START is pressed until the game leaves its title screen)");
     command->add_option("--rtc-start", options->rtc_start, "Unix time the emulated clock starts at")
         ->capture_default_str();
     command->add_option("--core", options->core, "emulator core: mgba or native")

@@ -31,6 +31,12 @@ const game::GameState& Env::reset(const EpisodeStart& start) {
     if (start.movie) machine_->play(*start.movie, render_, start.stop);
     episode_steps_ = 0;
     state_ = read_state();
+    for (int press = 0; start.past_title && press < kTitlePresses &&
+                        state_.screen == game::Screen::kTitle && !start.stop.stop_requested();
+         ++press) {
+        run_action(emu::button::kStart);
+        state_ = read_state();
+    }
     tracker_.reset(state_);
     return state_;
 }
@@ -43,7 +49,19 @@ void Env::restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs
 }
 
 StepResult Env::step(Action action) {
-    const auto buttons = to_buttons(action);
+    run_action(to_buttons(action));
+    ++episode_steps_;
+
+    StepResult result;
+    result.state = read_state();
+    result.breakdown = tracker_.update(state_, result.state);
+    result.reward = result.breakdown.total;
+    result.done = options_.max_steps > 0 && episode_steps_ >= options_.max_steps;
+    state_ = result.state;
+    return result;
+}
+
+void Env::run_action(emu::Buttons buttons) {
     const int rest = options_.frames_per_action - options_.hold_frames;
     if (frame_hook_) {
         for (int frame = 0; frame < options_.frames_per_action; ++frame) {
@@ -58,15 +76,6 @@ StepResult Env::step(Action action) {
     }
     inputs_.append(buttons, static_cast<std::uint64_t>(options_.hold_frames));
     if (rest > 0) inputs_.append(emu::button::kNone, static_cast<std::uint64_t>(rest));
-    ++episode_steps_;
-
-    StepResult result;
-    result.state = read_state();
-    result.breakdown = tracker_.update(state_, result.state);
-    result.reward = result.breakdown.total;
-    result.done = options_.max_steps > 0 && episode_steps_ >= options_.max_steps;
-    state_ = result.state;
-    return result;
 }
 
 }  // namespace crl::env

@@ -25,9 +25,15 @@ struct EnvOptions {
     std::uint64_t max_steps = 0;  // steps per episode; 0 = endless
 };
 
+inline constexpr int kTitlePresses = 50;
+
 struct EpisodeStart {
     std::optional<std::vector<std::uint8_t>> state;  // else power-on
     std::optional<emu::Movie> movie;                 // played after the state
+    // Then, while the game says it shows its title screen, START is pressed (as a step does:
+    // held, then released), at most kTitlePresses times; the presses join the episode's movie.
+    // PyBoy's game wrappers start their games the same way.
+    bool past_title = false;
     std::stop_token stop;  // a stop request cuts the movie short (reset() returns at once)
 };
 
@@ -73,6 +79,8 @@ class Env {
     std::optional<game::MapView> read_map() const;
 
   private:
+    void run_action(emu::Buttons buttons);  // one step's frames: held, then released
+
     std::unique_ptr<emu::Machine> machine_;
     std::unique_ptr<game::Profile> profile_;
     EnvOptions options_;

@@ -1,5 +1,6 @@
 #include "env/vector_env.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -23,10 +24,12 @@ void wait_while_equal(const std::atomic<T>& value, T old) {
 
 }  // namespace
 
-VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs)
+VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs, unsigned threads)
     : envs_(std::move(envs)), actions_(envs_.size()), results_(envs_.size()) {
-    for (std::size_t i = 1; i < envs_.size(); ++i) {
-        workers_.emplace_back([this, i](std::stop_token stop) { work(i, stop); });
+    if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+    thread_count_ = std::max<std::size_t>(1, std::min<std::size_t>(threads, envs_.size()));
+    for (std::size_t t = 1; t < thread_count_; ++t) {
+        workers_.emplace_back([this, t](std::stop_token stop) { work(t, stop); });
     }
 }
 
@@ -44,10 +47,10 @@ std::vector<StepResult> VectorEnv::step(const std::vector<Action>& actions) {
                                     " environments");
     }
     actions_ = actions;
-    pending_.store(envs_.size() - 1, std::memory_order_relaxed);
+    pending_.store(workers_.size(), std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
     generation_.notify_all();
-    if (!envs_.empty()) results_[0] = envs_[0]->step(actions_[0]);
+    step_share(0);
     for (std::size_t left = pending_.load(std::memory_order_acquire); left != 0;
          left = pending_.load(std::memory_order_acquire)) {
         wait_while_equal(pending_, left);
@@ -55,13 +58,18 @@ std::vector<StepResult> VectorEnv::step(const std::vector<Action>& actions) {
     return results_;
 }
 
-void VectorEnv::work(std::size_t index, std::stop_token stop) {
+void VectorEnv::step_share(std::size_t thread) {
+    for (std::size_t i = thread; i < envs_.size(); i += thread_count_)
+        results_[i] = envs_[i]->step(actions_[i]);
+}
+
+void VectorEnv::work(std::size_t thread, std::stop_token stop) {
     std::uint64_t seen = 0;
     while (true) {
         wait_while_equal(generation_, seen);
         seen = generation_.load(std::memory_order_acquire);
         if (stop.stop_requested()) return;
-        results_[index] = envs_[index]->step(actions_[index]);
+        step_share(thread);
         pending_.fetch_sub(1, std::memory_order_acq_rel);
         pending_.notify_all();
     }

@@ -1,5 +1,6 @@
-// env/vector_env.h — N environments stepped together for throughput, one emulator per thread:
-// the calling thread steps the first environment itself, a worker thread each of the others.
+// env/vector_env.h — N environments stepped together for throughput on a fixed set of threads:
+// as many as there are cores (or fewer envs), the calling thread one of them; thread t steps
+// envs t, t + threads, ... so more envs than cores never puts two busy threads on one core.
 // step() returns when every environment has finished its step.
 #pragma once
 
@@ -14,18 +15,21 @@ namespace crl::env {
 
 class VectorEnv {
   public:
-    explicit VectorEnv(std::vector<std::unique_ptr<Env>> envs);
+    // threads: 0 = one per core (std::thread::hardware_concurrency), never more than envs.
+    explicit VectorEnv(std::vector<std::unique_ptr<Env>> envs, unsigned threads = 0);
     ~VectorEnv();
     VectorEnv(const VectorEnv&) = delete;
     VectorEnv& operator=(const VectorEnv&) = delete;
 
     std::size_t size() const { return envs_.size(); }
+    std::size_t threads() const { return workers_.size() + 1; }
     Env& at(std::size_t i) { return *envs_[i]; }
     // actions.size() must equal size().
     std::vector<StepResult> step(const std::vector<Action>& actions);
 
   private:
-    void work(std::size_t index, std::stop_token stop);
+    void work(std::size_t thread, std::stop_token stop);
+    void step_share(std::size_t thread);
 
     std::vector<std::unique_ptr<Env>> envs_;
     std::vector<Action> actions_;
@@ -34,6 +38,7 @@ class VectorEnv {
     // a short spin, then a futex wait (std::atomic::wait).
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::size_t> pending_{0};
+    std::size_t thread_count_ = 1;
     std::vector<std::jthread> workers_;
 };
 

@@ -196,5 +196,56 @@ TEST_F(DemoEnvTest, VectorEnvMatchesSteppingOneByOne) {
     EXPECT_THROW(vector.step({env::Action::kA}), std::invalid_argument);
 }
 
+TEST_F(DemoEnvTest, MoreEnvsThanThreadsEachStepsItsOwnGame) {
+    for (const unsigned threads : {1U, 2U}) {
+        std::vector<std::unique_ptr<env::Env>> envs;
+        for (int i = 0; i < 5; ++i)
+            envs.push_back(make());
+        env::VectorEnv vector(std::move(envs), threads);
+        EXPECT_EQ(vector.threads(), threads);
+        auto pressed = make();
+        auto idle = make();
+        for (auto* env : {pressed.get(), idle.get()})
+            env->reset();
+        for (std::size_t i = 0; i < vector.size(); ++i)
+            vector.at(i).reset();
+        std::vector<env::StepResult> results;
+        for (const auto action : {env::Action::kNoop, env::Action::kNoop, env::Action::kNoop,
+                                  env::Action::kStart, env::Action::kNoop, env::Action::kRight}) {
+            // Envs 0, 2 and 4 get the script, 1 and 3 do nothing: with 2 threads each thread
+            // steps both kinds.
+            results = vector.step({action, env::Action::kNoop, action, env::Action::kNoop, action});
+            pressed->step(action);
+            idle->step(env::Action::kNoop);
+        }
+        for (const std::size_t i : {0U, 2U, 4U})
+            EXPECT_EQ(results[i].state.to_json(), pressed->state().to_json()) << "env " << i;
+        for (const std::size_t i : {1U, 3U})
+            EXPECT_EQ(results[i].state.to_json(), idle->state().to_json()) << "env " << i;
+        EXPECT_NE(pressed->state().to_json(), idle->state().to_json());
+    }
+    std::vector<std::unique_ptr<env::Env>> two;
+    for (int i = 0; i < 2; ++i)
+        two.push_back(make());
+    EXPECT_EQ(env::VectorEnv(std::move(two), 8).threads(), 2u);  // never more threads than envs
+}
+
+TEST_F(DemoEnvTest, AnEpisodeCanStartPastTheTitleScreenAndItsMovieSaysHow) {
+    auto env = make();
+    env->reset();
+    EXPECT_EQ(env->state().screen, game::Screen::kTitle);
+    env::EpisodeStart start;
+    start.past_title = true;
+    env->reset(start);
+    EXPECT_EQ(env->state().screen, game::Screen::kOverworld);
+    ASSERT_FALSE(env->inputs().segments().empty());
+    EXPECT_EQ(env->inputs().segments().front(), (emu::MovieSegment{8, emu::button::kStart}));
+
+    // The movie replays to the same place.
+    auto replay = make();
+    replay->reset(env::EpisodeStart{std::nullopt, env->inputs(), {}});
+    EXPECT_EQ(replay->state().to_json(), env->state().to_json());
+}
+
 }  // namespace
 }  // namespace crl::test
