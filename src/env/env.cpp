@@ -31,14 +31,27 @@ const game::GameState& Env::reset(const EpisodeStart& start) {
     if (start.movie) machine_->play(*start.movie, render_, start.stop);
     episode_steps_ = 0;
     state_ = read_state();
-    for (int press = 0; start.past_title && press < kTitlePresses &&
-                        state_.screen == game::Screen::kTitle && !start.stop.stop_requested();
+    if (start.past_title) skip_title(start);
+    tracker_.reset(state_);
+    return state_;
+}
+
+void Env::skip_title(const EpisodeStart& start) {
+    // From power-on the game first sets up its memory, and what a profile reads before that
+    // means nothing (the demo game's zeroed flags read as "overworld"): wait for the title.
+    const bool booting = !start.state && !start.movie;
+    for (int wait = 0; booting && wait < kTitlePresses && state_.screen != game::Screen::kTitle &&
+                       !start.stop.stop_requested();
+         ++wait) {
+        run_action(emu::button::kNone);
+        state_ = read_state();
+    }
+    for (int press = 0; press < kTitlePresses && state_.screen == game::Screen::kTitle &&
+                        !start.stop.stop_requested();
          ++press) {
         run_action(emu::button::kStart);
         state_ = read_state();
     }
-    tracker_.reset(state_);
-    return state_;
 }
 
 void Env::restore(std::span<const std::uint8_t> machine_state, emu::Movie inputs) {

@@ -32,6 +32,7 @@ struct EpisodeStart {
     std::optional<emu::Movie> movie;                 // played after the state
     // Then, while the game says it shows its title screen, START is pressed (as a step does:
     // held, then released), at most kTitlePresses times; the presses join the episode's movie.
+    // From power-on (no state, no movie) it first waits, as long, for the title to show.
     // PyBoy's game wrappers start their games the same way.
     bool past_title = false;
     std::stop_token stop;  // a stop request cuts the movie short (reset() returns at once)
@@ -80,6 +81,7 @@ class Env {
 
   private:
     void run_action(emu::Buttons buttons);  // one step's frames: held, then released
+    void skip_title(const EpisodeStart& start);
 
     std::unique_ptr<emu::Machine> machine_;
     std::unique_ptr<game::Profile> profile_;

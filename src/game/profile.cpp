@@ -126,6 +126,12 @@ GameState VariablesProfile::read(const Memory& memory) const {
     } else if (file_.find("on_title") || file_.find("in_battle")) {
         state.screen = Screen::kOverworld;
     }
+    // Until the game has set up its memory (at power-on), what the flags say means nothing.
+    if (const auto ready = file_.document.find("ready_when"); ready != file_.document.end()) {
+        const auto* variable = file_.find((*ready)["variable"].get<std::string>());
+        if (variable->read_number(memory) != (*ready)["equals"].get<std::int64_t>())
+            state.screen = Screen::kUnknown;
+    }
     return state;
 }
 

@@ -212,6 +212,23 @@ VariablesFile VariablesFile::parse(const std::string& text, const std::string& s
     for (const auto& [name, entry] : file.document["variables"].items()) {
         file.variables.push_back(parse_entry(name, entry, source, symbols));
     }
+    if (file.document.contains("ready_when")) {
+        const auto& ready = file.document["ready_when"];
+        const bool well_formed = ready.is_object() && ready.contains("variable") &&
+                                 ready["variable"].is_string() && ready.contains("equals") &&
+                                 ready["equals"].is_number_integer();
+        if (!well_formed) {
+            throw VariablesError("variables file " + source +
+                                 ": \"ready_when\" must be {\"variable\": NAME, \"equals\": "
+                                 "WHOLE NUMBER}, got " +
+                                 ready.dump());
+        }
+        if (!file.find(ready["variable"].get<std::string>())) {
+            throw VariablesError("variables file " + source + ": \"ready_when\" names '" +
+                                 ready["variable"].get<std::string>() +
+                                 "', which is not one of its variables");
+        }
+    }
     return file;
 }
 

@@ -1,5 +1,6 @@
 // Rewards, actions and the environment's step timing.
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "demo_rom.h"
 #include "env/env.h"
@@ -154,7 +155,9 @@ TEST_F(DemoEnvTest, AStepIs24FramesWithTheButtonHeldFor8) {
 
 TEST_F(DemoEnvTest, RewardsAreComputedOnTheStateAfterTheAction) {
     auto env = make();
-    env->reset(env::EpisodeStart{std::nullopt, emu::Movie::parse("60 -\n5 START\n30 -\n"), {}});
+    env::EpisodeStart start;
+    start.movie = emu::Movie::parse("60 -\n5 START\n30 -\n");
+    env->reset(start);
     EXPECT_EQ(env->state().screen, game::Screen::kOverworld);
     const auto result = env->step(env::Action::kRight);  // (4,3) -> (5,3): a new tile
     EXPECT_EQ(result.state.x, 5);
@@ -233,17 +236,28 @@ TEST_F(DemoEnvTest, MoreEnvsThanThreadsEachStepsItsOwnGame) {
 TEST_F(DemoEnvTest, AnEpisodeCanStartPastTheTitleScreenAndItsMovieSaysHow) {
     auto env = make();
     env->reset();
-    EXPECT_EQ(env->state().screen, game::Screen::kTitle);
+    EXPECT_EQ(env->state().screen, game::Screen::kUnknown);  // power-on: not set up yet
     env::EpisodeStart start;
     start.past_title = true;
     env->reset(start);
     EXPECT_EQ(env->state().screen, game::Screen::kOverworld);
-    ASSERT_FALSE(env->inputs().segments().empty());
-    EXPECT_EQ(env->inputs().segments().front(), (emu::MovieSegment{8, emu::button::kStart}));
+    const auto& segments = env->inputs().segments();
+    EXPECT_NE(
+        std::find(segments.begin(), segments.end(), emu::MovieSegment{8, emu::button::kStart}),
+        segments.end());
+    // Really in the game, not in memory read before the game set it up: the player stands at
+    // the new game's spot in town, and stays in the game while nothing is pressed.
+    EXPECT_EQ(env->state().map_id, 0);
+    EXPECT_EQ(env->state().x, 4);
+    EXPECT_EQ(env->state().y, 3);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(env->step(env::Action::kNoop).state.screen, game::Screen::kOverworld);
 
     // The movie replays to the same place.
     auto replay = make();
-    replay->reset(env::EpisodeStart{std::nullopt, env->inputs(), {}});
+    env::EpisodeStart same;
+    same.movie = env->inputs();
+    replay->reset(same);
     EXPECT_EQ(replay->state().to_json(), env->state().to_json());
 }
 

@@ -150,6 +150,27 @@ TEST(VariablesTest, BadFilesNameTheFileTheEntryAndTheProblem) {
     expect_rejected(R"({"variables": {"x": {"address": "0xC000", "type": "bcd", "size": 12}}})",
                     "entry 'x': size 12");
     expect_rejected(R"({"variables": {"x": 5}})", "entry 'x': must be an object");
+    expect_rejected(R"({"variables": {}, "ready_when": {"variable": "magic", "equals": 1}})",
+                    "\"ready_when\" names 'magic', which is not one of its variables");
+    expect_rejected(
+        R"({"variables": {"magic": {"address": "0xC000", "type": "u8"}}, "ready_when": "yes"})",
+        "\"ready_when\" must be {\"variable\": NAME, \"equals\": WHOLE NUMBER}, got \"yes\"");
+}
+
+TEST(VariablesTest, UntilTheGameIsReadyTheScreenIsUnknown) {
+    const auto file = VariablesFile::parse(R"({"variables": {
+        "magic":    {"address": "0xC000", "type": "u8"},
+        "on_title": {"address": "0xC001", "type": "u8"}
+      }, "ready_when": {"variable": "magic", "equals": 211}})",
+                                           "test.json", nullptr);
+    const game::VariablesProfile profile("generic", file);
+    MemoryImage memory;
+    memory.write(0, 0xC000, 0);  // power-on: zeroed memory would read "not on the title: overworld"
+    EXPECT_EQ(profile.read(memory).screen, game::Screen::kUnknown);
+    memory.write(0, 0xC000, 211);
+    EXPECT_EQ(profile.read(memory).screen, game::Screen::kOverworld);
+    memory.write(0, 0xC001, 1);
+    EXPECT_EQ(profile.read(memory).screen, game::Screen::kTitle);
 }
 
 TEST(SymbolsTest, ParsesBankAndAddressAndRejectsGarbage) {
