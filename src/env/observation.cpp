@@ -10,6 +10,10 @@ constexpr int kPartySlots = 6;
 constexpr int kBadgeBits = 16;           // Crystal has 16; the demo uses the first 8
 constexpr double kLevelScale = 100.0;    // levels run to 100
 constexpr double kPositionScale = 64.0;  // map coordinates are small; keeps features near 0-1
+// Standing on one cell, or going round the same few, shows in the observation: the stuck reward
+// depends on it, and a greedy policy that sees nothing change would press the same button forever.
+constexpr int kVisitsScale = 64;
+constexpr int kSinceNewCellScale = 256;
 constexpr std::array kScreens = {game::Screen::kUnknown,   game::Screen::kTitle,
                                  game::Screen::kOverworld, game::Screen::kText,
                                  game::Screen::kMenu,      game::Screen::kBattle};
@@ -25,8 +29,8 @@ std::vector<std::string> make_feature_names() {
     names.push_back("badge_fraction");
     for (const auto screen : kScreens)
         names.push_back("screen_" + game::to_string(screen));
-    for (const char* name :
-         {"in_battle", "text_open", "party_fraction", "x", "y", "enemy_hp", "episode_progress"})
+    for (const char* name : {"in_battle", "text_open", "party_fraction", "x", "y", "enemy_hp",
+                             "episode_progress", "visits_here", "steps_since_new_cell"})
         names.emplace_back(name);
     return names;
 }
@@ -128,6 +132,7 @@ void ObservationBuilder::begin_episode(const game::GameState& state,
                                        const ObservationBuffers& out) {
     check_buffers(out);
     visited_.clear();
+    steps_since_new_cell_ = 0;
     remember_position(state);
     shrink_screen(rgb, std::span(history_).first(kFramePixels));
     for (int frame = 1; frame < kObsFrames; ++frame) {
@@ -147,7 +152,9 @@ void ObservationBuilder::observe(const game::GameState& state, std::span<const s
 }
 
 void ObservationBuilder::remember_position(const game::GameState& state) {
-    visited_.insert(cell_key(state.map_id, state.x, state.y));
+    const auto [cell, added] = visited_.try_emplace(cell_key(state.map_id, state.x, state.y), 0);
+    ++cell->second;
+    steps_since_new_cell_ = added ? 0 : steps_since_new_cell_ + 1;
 }
 
 void ObservationBuilder::shrink_screen(std::span<const std::uint8_t> rgb,
@@ -203,6 +210,13 @@ void ObservationBuilder::write(const game::GameState& state, const ObservationBu
     *feature++ = static_cast<float>(state.x / kPositionScale);
     *feature++ = static_cast<float>(state.y / kPositionScale);
     *feature++ = fraction(state.battle.enemy_hp, state.battle.enemy_max_hp);
+    ++feature;  // episode_progress: the learner does not know the episode's length
+    const auto here = visited_.find(cell_key(state.map_id, state.x, state.y));
+    *feature++ =
+        fraction(here == visited_.end() ? 0 : static_cast<int>(here->second), kVisitsScale);
+    *feature++ = fraction(
+        static_cast<int>(std::min<std::uint64_t>(steps_since_new_cell_, kSinceNewCellScale)),
+        kSinceNewCellScale);
 
     out.map[0] = map_slot(state.map_id);
 }

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "env/env.h"
@@ -71,9 +71,10 @@ class ObservationBuilder {
 
     static constexpr std::size_t kFramePixels =
         static_cast<std::size_t>(kObsScreenHeight) * kObsScreenWidth;
-    std::vector<std::uint8_t> history_;  // kObsFrames frames, newest first
-    std::vector<std::uint8_t> rgb_;      // one full-size frame, reused
-    std::unordered_set<std::uint64_t> visited_;
+    std::vector<std::uint8_t> history_;                         // kObsFrames frames, newest first
+    std::vector<std::uint8_t> rgb_;                             // one full-size frame, reused
+    std::unordered_map<std::uint64_t, std::uint32_t> visited_;  // cell -> observations on it
+    std::uint64_t steps_since_new_cell_ = 0;
 };
 
 // Checks that `out` has the sizes of observation_spec(); throws std::invalid_argument if not.

@@ -149,5 +149,25 @@ TEST_F(ObservationTest, FeaturesFollowTheGameState) {
     EXPECT_EQ(storage_.map[0], env::map_slot(state.map_id));
 }
 
+TEST_F(ObservationTest, StandingStillShowsAndANewCellResetsIt) {
+    start_game();
+    const float since = storage_.feature("steps_since_new_cell");
+    const float visits = storage_.feature("visits_here");
+    for (int i = 0; i < 3; ++i) {
+        env_->step(env::Action::kNoop);
+        builder_.observe(*env_, storage_.buffers());
+    }
+    EXPECT_FLOAT_EQ(storage_.feature("steps_since_new_cell"), since + 3.f / 256.f);
+    EXPECT_FLOAT_EQ(storage_.feature("visits_here"), visits + 3.f / 64.f);
+    const int x = env_->state().x;
+    for (int i = 0; i < 4 && env_->state().x == x; ++i) {
+        env_->step(env::Action::kRight);
+        builder_.observe(*env_, storage_.buffers());
+    }
+    ASSERT_NE(env_->state().x, x) << "the player could not step right";
+    EXPECT_FLOAT_EQ(storage_.feature("steps_since_new_cell"), 0.f);
+    EXPECT_FLOAT_EQ(storage_.feature("visits_here"), 1.f / 64.f);
+}
+
 }  // namespace
 }  // namespace crl::test
