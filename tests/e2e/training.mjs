@@ -50,8 +50,14 @@ try {
   check(`the grid has a thumbnail of each of the ${ENVS} envs`,
     await waitFor(page, (n) => document.querySelectorAll('[data-testid^="env-thumb-"] img[src^="data:image/png"]').length === n,
       ENVS, 20000));
-  check('the world map is drawn from the game\'s maps (bigger than its empty size)',
-    await waitFor(page, () => document.querySelector('[data-testid="world-map"]').width > 160, null, 20000));
+  // Laid out from the maps the envs have stood on (6 pixels a tile), so no longer the page's
+  // 160x144 placeholder; how many maps that is depends on how far the envs got (a loaded machine
+  // may not have left the town yet).
+  check('the world map is drawn from the game\'s maps (laid out, not the placeholder size)',
+    await waitFor(page, () => {
+      const map = document.querySelector('[data-testid="world-map"]');
+      return (map.width !== 160 || map.height !== 144) && map.width % 6 === 0 && map.height % 6 === 0;
+    }, null, 20000));
   const heat = await page.evaluate(async () => (await (await fetch('/api/training')).json()).heat);
   check('the heat layer has visited tiles', Object.values(heat).some((cells) => cells.length > 0));
   check('the large screen starts on env 0',
