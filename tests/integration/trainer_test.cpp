@@ -41,6 +41,13 @@ std::pair<std::int64_t, bool> rows_and_contiguous(const std::filesystem::path& d
     return result;
 }
 
+// The run's checkpoint.json (written atomically) names a step of at least `step`.
+bool checkpoint_reached(const std::filesystem::path& run, int step) {
+    if (!std::filesystem::exists(run / "checkpoint.json")) return false;
+    const auto json = nlohmann::json::parse(std::ifstream(run / "checkpoint.json"), nullptr, false);
+    return !json.is_discarded() && json["step"].get<int>() >= step;
+}
+
 std::string integrity(const std::filesystem::path& database) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
@@ -107,14 +114,7 @@ TEST_F(RunTest, SigintStopsCleanlyWithEverythingFlushed) {
         dir_ / "log.txt");
     // Mid-run, not before the first action: the run writes a step-0 checkpoint as it starts, and
     // on a loaded machine the signal could otherwise come before anything was played.
-    ASSERT_TRUE(wait_until(
-        [&] {
-            if (!std::filesystem::exists(run / "checkpoint.json")) return false;
-            const auto json =
-                nlohmann::json::parse(std::ifstream(run / "checkpoint.json"), nullptr, false);
-            return !json.is_discarded() && json["step"].get<int>() >= 100;
-        },
-        60));
+    ASSERT_TRUE(wait_until([&] { return checkpoint_reached(run, 100); }, 60));
     child.signal(SIGINT);
     const auto code = child.wait(10);
     ASSERT_TRUE(code.has_value()) << "still running 10 s after SIGINT";
@@ -132,14 +132,7 @@ TEST_F(RunTest, ResumesAfterKill9FromTheLastCheckpoint) {
         ChildProcess child({"run", "--quiet", "--port", "0", "--checkpoint-every", "100",
                             "--run-dir", run.string()},
                            dir_ / "first.txt");
-        ASSERT_TRUE(wait_until(
-            [&] {
-                if (!std::filesystem::exists(run / "checkpoint.json")) return false;
-                const auto json =
-                    nlohmann::json::parse(std::ifstream(run / "checkpoint.json"), nullptr, false);
-                return !json.is_discarded() && json["step"].get<int>() >= 300;
-            },
-            60));
+        ASSERT_TRUE(wait_until([&] { return checkpoint_reached(run, 300); }, 60));
         child.signal(SIGKILL);
         EXPECT_EQ(child.wait(10), -SIGKILL);
     }
