@@ -22,7 +22,7 @@ class VectorEnv {
     VectorEnv& operator=(const VectorEnv&) = delete;
 
     std::size_t size() const { return envs_.size(); }
-    std::size_t threads() const { return workers_.size() + 1; }
+    std::size_t threads() const { return thread_count_; }
     Env& at(std::size_t i) { return *envs_[i]; }
     // actions.size() must equal size().
     std::vector<StepResult> step(const std::vector<Action>& actions);
@@ -38,7 +38,7 @@ class VectorEnv {
     // a short spin, then a futex wait (std::atomic::wait).
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::size_t> pending_{0};
-    std::size_t thread_count_ = 1;
+    std::size_t thread_count_ = 1;  // set before the workers start: they read it
     std::vector<std::jthread> workers_;
 };
 
