@@ -172,43 +172,67 @@ void bench_states(const char* label, const crl::emu::Rom& rom,
 
 }  // namespace
 
-int main() {
+// crystal-rl-bench [--cores] [LABEL...]: --cores prints only the native-vs-mGBA table; labels
+// (demo, ucity, crystal) keep only those ROMs. Both shorten the loop while tuning a core.
+int main(int argc, char** argv) {
+    bool cores_only = false;
+    std::vector<std::string_view> only;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--cores") {
+            cores_only = true;
+        } else {
+            only.emplace_back(argv[i]);
+        }
+    }
+    const auto wanted = [&](std::string_view label) {
+        return only.empty() || std::find(only.begin(), only.end(), label) != only.end();
+    };
+
     static mLogger quiet{};
     quiet.log = [](mLogger*, int, mLogLevel, const char*, va_list) {};
     mLogSetDefaultLogger(&quiet);
 
     std::vector<std::pair<const char*, crl::emu::Rom>> roms;
-    if (!crl::demo_rom_bytes().empty()) {
+    if (!crl::demo_rom_bytes().empty() && wanted("demo")) {
         roms.emplace_back("demo", crl::emu::Rom::from_bytes(crl::demo_rom_bytes(), "demo"));
     }
     const char* env = std::getenv("CRYSTAL_RL_TESTROMS");
     const std::filesystem::path testroms = env && *env ? env : CRL_TESTROMS_DEFAULT;
-    if (std::filesystem::exists(testroms / "ucity/ucity.gbc")) {
+    if (!wanted("ucity")) {
+        // left out on request
+    } else if (std::filesystem::exists(testroms / "ucity/ucity.gbc")) {
         roms.emplace_back("ucity", crl::emu::Rom::from_file(testroms / "ucity/ucity.gbc"));
     } else {
         std::printf("(ucity.gbc not found under %s: set CRYSTAL_RL_TESTROMS to bench it)\n",
                     testroms.c_str());
     }
 
-    std::printf(
-        "\nEmulator throughput, frames/s (median of %d runs of %d frames, %d frames a step)\n\n",
-        kRuns, kStepsPerRun * kFramesPerStep, kFramesPerStep);
-    std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "rom", "render", "Machine",
-                "direct", "direct as", "ratio", "speed");
-    std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "", "", "(ours)",
-                "same mode", "shipped", "(>=.95)", "-up");
-    std::printf(
-        "|------------|------------|------------|------------|------------|--------|--------|\n");
-    for (const auto& [label, rom] : roms)
-        bench_rom(label, rom);
-    std::printf(
-        "\n'direct same mode': libmgba called directly with the same drawing and audio settings;\n"
-        "ratio = Machine / that (the wrapper's cost, target >= 0.95).\n"
-        "'direct as shipped': libmgba drawing every frame with audio on; speed-up = Machine / "
-        "that.\n");
+    if (!cores_only) {
+        std::printf(
+            "\nEmulator throughput, frames/s (median of %d runs of %d frames, %d frames a "
+            "step)\n\n",
+            kRuns, kStepsPerRun * kFramesPerStep, kFramesPerStep);
+        std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "rom", "render",
+                    "Machine", "direct", "direct as", "ratio", "speed");
+        std::printf("| %-10s | %-10s | %10s | %10s | %10s | %6s | %6s |\n", "", "", "(ours)",
+                    "same mode", "shipped", "(>=.95)", "-up");
+        std::printf(
+            "|------------|------------|------------|------------|------------|--------|--------|"
+            "\n");
+        for (const auto& [label, rom] : roms)
+            bench_rom(label, rom);
+        std::printf(
+            "\n'direct same mode': libmgba called directly with the same drawing and audio "
+            "settings;\n"
+            "ratio = Machine / that (the wrapper's cost, target >= 0.95).\n"
+            "'direct as shipped': libmgba drawing every frame with audio on; speed-up = Machine / "
+            "that.\n");
+    }
 
     const char* crystal = std::getenv("CRYSTAL_RL_ROM");
-    if (crystal && *crystal) {
+    if (!wanted("crystal")) {
+        // left out on request
+    } else if (crystal && *crystal) {
         roms.emplace_back("crystal", crl::emu::Rom::from_file(crystal));
     } else {
         std::printf("(CRYSTAL_RL_ROM not set: Pokemon Crystal is not benched)\n");
@@ -223,6 +247,7 @@ int main() {
     for (const auto& [label, rom] : roms)
         bench_cores(label, rom);
 
+    if (cores_only) return 0;
     std::printf("\nSave states (median of 200)\n\n| %-10s | %-6s | %10s | %10s | %10s |\n", "rom",
                 "core", "save us", "load us", "bytes");
     std::printf("|------------|--------|------------|------------|------------|\n");
