@@ -144,6 +144,7 @@ class Core {
     friend struct Cpu;
     // cpu.cpp
     void run_until_frame_end();
+    void cpu_catch_up(std::int64_t until);  // the events due by `until`, then any DMA stall
     // memory.cpp
     std::uint8_t read_slow(std::uint16_t address);
     void write_slow(std::uint16_t address, std::uint8_t value);
@@ -208,7 +209,9 @@ class Core {
     bool host_clock_;
     State s_{};
     std::vector<std::uint8_t> cart_ram_;
+    // The earliest slot's time and index (recompute_next_event after writing s_.events directly).
     std::int64_t next_event_ = kNever;
+    int next_slot_ = 0;
     // When the last frame event fell due and whether the CPU slept then (see frame_counted).
     std::int64_t frame_event_at_ = 0;
     bool frame_event_while_halted_ = false;

@@ -8,52 +8,67 @@ namespace {
 constexpr std::uint8_t kZ = 0x80, kN = 0x40, kH = 0x20, kC = 0x10;
 }
 
-// The CPU's view of one Core while it runs; lives only inside run_until_frame_end.
+// The CPU's view of one Core while it runs. The clock and the next event's time are copies held
+// here (in registers, as long as no call outside sees this object), written back to the state
+// (save) before any code that reads them there and read again (load) after any that may move them.
 struct Cpu {
     Core& m;
     State& s;
-    int mc;  // ticks per M-cycle at the current speed
+    std::int64_t now;   // s.now while the CPU runs
+    std::int64_t next;  // m.next_event_
+    int mc;             // ticks per M-cycle at the current speed
+
+    explicit Cpu(Core& core)
+        : m(core), s(core.s_), now(s.now), next(core.next_event_), mc(core.ticks_per_mcycle()) {}
+    void save() { s.now = now; }
+    void load() {
+        now = s.now;
+        next = m.next_event_;
+        mc = m.ticks_per_mcycle();
+    }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
-    void sync() {
-        if (s.now >= m.next_event_) catch_up(s.now);
+    [[gnu::always_inline]] void sync() {
+        if (now >= next) [[unlikely]]
+            catch_up(now);
     }
     void sync_until(std::int64_t until) {
-        if (until >= m.next_event_) catch_up(until);
+        if (until >= next) catch_up(until);
     }
-    // Runs the hardware events due by `until` (the bus access at s.now sees all up to it).
-    [[gnu::noinline]] void catch_up(std::int64_t until) {
-        m.run_events(until);
-        // VRAM DMA holds the CPU from its block's first byte to its last: everything the CPU
-        // does after that moment moves later by as much (off the M-cycle grid, as in mGBA).
-        while (s.hdma_remaining > 0 && m.next_event_ != kNever)
-            m.run_events(m.next_event_);
-        if (s.cpu_stall) {
-            s.now += s.cpu_stall;
-            s.cpu_stall = 0;
-        }
+    // Runs the hardware events due by `until` (the bus access at now sees all up to it).
+    void catch_up(std::int64_t until) {
+        save();
+        m.cpu_catch_up(until);
+        load();
     }
-    std::uint8_t read(std::uint16_t address) {
+    [[gnu::always_inline]] std::uint8_t read(std::uint16_t address) {
         sync();
         const std::uint8_t* page = m.read_page_[address >> 12];
-        const std::uint8_t value = page ? page[address & 0xFFF] : m.read_slow(address);
-        s.now += mc;
+        std::uint8_t value;
+        if (page) [[likely]] {
+            value = page[address & 0xFFF];
+        } else {
+            save();
+            value = m.read_slow(address);
+        }
+        now += mc;
         return value;
     }
-    void write(std::uint16_t address, std::uint8_t value) {
+    [[gnu::always_inline]] void write(std::uint16_t address, std::uint8_t value) {
         sync();
         std::uint8_t* page = m.write_page_[address >> 12];
-        if (page) {
+        if (page) [[likely]] {
             page[address & 0xFFF] = value;
         } else {
+            save();
             m.write_slow(address, value);
-            mc = m.ticks_per_mcycle();
+            load();
         }
-        s.now += mc;
+        now += mc;
     }
-    void idle() { s.now += mc; }
-    std::uint8_t imm() { return read(s.pc++); }
-    std::uint16_t imm16() {
+    [[gnu::always_inline]] void idle() { now += mc; }
+    [[gnu::always_inline]] std::uint8_t imm() { return read(s.pc++); }
+    [[gnu::always_inline]] std::uint16_t imm16() {
         const std::uint8_t lo = imm();
         return static_cast<std::uint16_t>(lo | imm() << 8);
     }
@@ -66,7 +81,7 @@ struct Cpu {
         s.l = static_cast<std::uint8_t>(v);
     }
     // rr as numbered in opcodes 0x01/0x11/0x21/0x31 (SP) or 0xC1.. (AF)
-    std::uint16_t pair(int index, bool af) const {
+    [[gnu::always_inline]] std::uint16_t pair(int index, bool af) const {
         switch (index) {
             case 0:
                 return bc();
@@ -78,7 +93,7 @@ struct Cpu {
                 return af ? static_cast<std::uint16_t>(s.a << 8 | s.f) : s.sp;
         }
     }
-    void set_pair(int index, std::uint16_t v, bool af) {
+    [[gnu::always_inline]] void set_pair(int index, std::uint16_t v, bool af) {
         const auto hi = static_cast<std::uint8_t>(v >> 8), lo = static_cast<std::uint8_t>(v);
         switch (index) {
             case 0:
@@ -98,7 +113,7 @@ struct Cpu {
                 }
         }
     }
-    std::uint8_t& reg(int index) {
+    [[gnu::always_inline]] std::uint8_t& reg(int index) {
         switch (index) {
             case 0:
                 return s.b;
@@ -116,15 +131,17 @@ struct Cpu {
                 return s.a;
         }
     }
-    std::uint8_t get(int index) { return index == 6 ? read(hl()) : reg(index); }
-    void put(int index, std::uint8_t v) {
+    [[gnu::always_inline]] std::uint8_t get(int index) {
+        return index == 6 ? read(hl()) : reg(index);
+    }
+    [[gnu::always_inline]] void put(int index, std::uint8_t v) {
         if (index == 6) {
             write(hl(), v);
         } else {
             reg(index) = v;
         }
     }
-    bool condition(int cc) const {
+    [[gnu::always_inline]] bool condition(int cc) const {
         switch (cc) {
             case 0:
                 return !(s.f & kZ);
@@ -137,7 +154,7 @@ struct Cpu {
         }
     }
 
-    void alu(int op, std::uint8_t v) {
+    [[gnu::always_inline]] void alu(int op, std::uint8_t v) {
         const unsigned a = s.a;
         const unsigned carry = (s.f & kC) ? 1 : 0;
         unsigned r = 0;
@@ -179,39 +196,39 @@ struct Cpu {
                 return;
         }
     }
-    std::uint8_t inc(std::uint8_t v) {
+    [[gnu::always_inline]] std::uint8_t inc(std::uint8_t v) {
         const auto r = static_cast<std::uint8_t>(v + 1);
         s.f = static_cast<std::uint8_t>((s.f & kC) | (r ? 0 : kZ) | ((v & 0xF) == 0xF ? kH : 0));
         return r;
     }
-    std::uint8_t dec(std::uint8_t v) {
+    [[gnu::always_inline]] std::uint8_t dec(std::uint8_t v) {
         const auto r = static_cast<std::uint8_t>(v - 1);
         s.f = static_cast<std::uint8_t>((s.f & kC) | (r ? 0 : kZ) | kN | ((v & 0xF) == 0 ? kH : 0));
         return r;
     }
-    void add_hl(std::uint16_t v) {
+    [[gnu::always_inline]] void add_hl(std::uint16_t v) {
         const unsigned h = hl();
         const unsigned r = h + v;
         s.f = static_cast<std::uint8_t>(
             (s.f & kZ) | (((h & 0xFFF) + (v & 0xFFF)) > 0xFFF ? kH : 0) | (r > 0xFFFF ? kC : 0));
         set_hl(static_cast<std::uint16_t>(r));
     }
-    std::uint16_t sp_plus(std::uint8_t offset) {
+    [[gnu::always_inline]] std::uint16_t sp_plus(std::uint8_t offset) {
         const unsigned sp = s.sp;
         s.f = static_cast<std::uint8_t>((((sp & 0xF) + (offset & 0xF)) > 0xF ? kH : 0) |
                                         (((sp & 0xFF) + offset) > 0xFF ? kC : 0));
         return static_cast<std::uint16_t>(sp + static_cast<std::int8_t>(offset));
     }
-    void push(std::uint16_t v) {
+    [[gnu::always_inline]] void push(std::uint16_t v) {
         write(--s.sp, static_cast<std::uint8_t>(v >> 8));
         write(--s.sp, static_cast<std::uint8_t>(v));
     }
-    std::uint16_t pop() {
+    [[gnu::always_inline]] std::uint16_t pop() {
         const std::uint8_t lo = read(s.sp++);
         return static_cast<std::uint16_t>(lo | read(s.sp++) << 8);
     }
 
-    std::uint8_t rotate_shift(int op, std::uint8_t v) {
+    [[gnu::always_inline]] std::uint8_t rotate_shift(int op, std::uint8_t v) {
         unsigned r = 0;
         bool carry = false;
         const bool old_carry = s.f & kC;
@@ -246,7 +263,7 @@ struct Cpu {
         return static_cast<std::uint8_t>(r);
     }
 
-    void prefixed() {
+    [[gnu::always_inline]] void prefixed() {
         const std::uint8_t op = imm();
         const int target = op & 7, bit = (op >> 3) & 7;
         switch (op >> 6) {
@@ -266,7 +283,7 @@ struct Cpu {
         }
     }
 
-    void daa() {
+    [[gnu::always_inline]] void daa() {
         unsigned a = s.a;
         if (s.f & kN) {
             if (s.f & kH) a = (a - 6) & 0xFF;
@@ -280,15 +297,23 @@ struct Cpu {
         s.f = static_cast<std::uint8_t>((s.f & kN) | (s.a ? 0 : kZ) | (carry ? kC : 0));
     }
 
+    // Runs the events due by `until` with the clock as the CPU has it.
+    void run_events(std::int64_t until) {
+        save();
+        m.run_events(until);
+        load();
+    }
+
     void interrupt() {
         // As mGBA: the fetch slot notices the interrupt, two pushes, then two idle M-cycles.
-        const std::int64_t start = s.now;
+        const std::int64_t start = now;
         s.ime = false;
-        m.s_.events[kEiEvent] = kNever;
+        s.events[kEiEvent] = kNever;
         m.recompute_next_event();
+        next = m.next_event_;
         idle();
         write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
-        m.run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
+        run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
         const std::uint8_t pending = s.hram[0x7F] & s.io[0x0F] & 0x1F;
         std::uint16_t vector = 0;
         for (int bit = 0; bit < 5; ++bit) {
@@ -306,16 +331,16 @@ struct Cpu {
 
     void halt(std::int64_t fetch_start) {
         const int t = mc / 4;
-        m.run_events(fetch_start + 3 * t);
+        run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
             // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
             if (!s.ime) s.halt_bug = true;
-            s.now -= t;
+            now -= t;
             return;
         }
         s.halted = true;
         // The first wake-up check comes one T-cycle after the first event (as in mGBA).
-        s.now = fetch_start;
+        now = fetch_start;
         sleep(false);
     }
 
@@ -323,12 +348,12 @@ struct Cpu {
     void sleep(bool first) {
         const int t = mc / 4;
         while (true) {
-            if (m.next_event_ == kNever) return;  // nothing can ever wake it
-            std::int64_t wake = m.next_event_ + (first ? t : 0);
+            if (next == kNever) return;  // nothing can ever wake it
+            std::int64_t wake = next + (first ? t : 0);
             first = false;
-            const std::int64_t phase = (s.now - wake) & (mc - 1);  // mc is 4 or 8: no division
-            s.now = wake + phase;
-            m.run_events(wake);
+            const std::int64_t phase = (now - wake) & (mc - 1);  // mc is 4 or 8: no division
+            now = wake + phase;
+            run_events(wake);
             if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
                 s.halted = false;
                 return;
@@ -337,16 +362,43 @@ struct Cpu {
         }
     }
 
+    // The rare paths run out of line on a Cpu of their own, so that the frame loop's never has
+    // its address taken (which would send its clock back to memory at every store).
+    [[gnu::noinline]] static void interrupt(Core& core) {
+        Cpu cpu(core);
+        cpu.interrupt();
+        cpu.save();
+    }
+    [[gnu::noinline]] static void halt(Core& core, std::int64_t fetch_start) {
+        Cpu cpu(core);
+        cpu.halt(fetch_start);
+        cpu.save();
+    }
+    [[gnu::noinline]] static void sleep(Core& core) {
+        Cpu cpu(core);
+        cpu.sleep(false);
+        cpu.save();
+    }
+    [[gnu::noinline]] static void stop(Core& core) {
+        if (core.color_ && (core.s_.io[0x4D] & 1)) core.set_double_speed(!core.s_.double_speed);
+    }
+    template <typename Fn>
+    [[gnu::always_inline]] void out_of_line(Fn fn) {
+        save();
+        fn();
+        load();
+    }
+
     // Inlined into the frame loop: no call per instruction.
     [[gnu::always_inline]] void step();
 };
 
 inline void Cpu::step() {
-    if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) {
-        interrupt();
+    if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) [[unlikely]] {
+        out_of_line([&] { interrupt(m); });
         return;
     }
-    const std::int64_t fetch_start = s.now;
+    const std::int64_t fetch_start = now;
     const std::uint8_t op = read(s.pc);
     if (s.halt_bug) {
         s.halt_bug = false;
@@ -431,10 +483,7 @@ inline void Cpu::step() {
         }
         case 0x10:  // STOP: a second byte, then a speed switch if one was armed
             imm();
-            if (m.color_ && (s.io[0x4D] & 1)) {
-                m.set_double_speed(!s.double_speed);
-                mc = m.ticks_per_mcycle();
-            }
+            out_of_line([&] { stop(m); });
             return;
         case 0x18:
         case 0x20:
@@ -462,7 +511,7 @@ inline void Cpu::step() {
             s.f = static_cast<std::uint8_t>((s.f & kZ) | ((s.f & kC) ^ kC));
             return;
         case 0x76:
-            halt(fetch_start);
+            out_of_line([&] { halt(m, fetch_start); });
             return;
         case 0xC3:
             s.pc = imm16();
@@ -507,6 +556,7 @@ inline void Cpu::step() {
             return;
         case 0xD9:
             m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+            next = m.next_event_;
             s.pc = pop();
             idle();
             return;
@@ -581,11 +631,15 @@ inline void Cpu::step() {
             return;
         case 0xF3:
             s.ime = false;
-            m.s_.events[kEiEvent] = kNever;
+            s.events[kEiEvent] = kNever;
             m.recompute_next_event();
+            next = m.next_event_;
             return;
         case 0xFB:
-            if (!s.ime) m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+            if (!s.ime) {
+                m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+                next = m.next_event_;
+            }
             return;
         case 0xD3:
         case 0xDB:
@@ -656,31 +710,49 @@ inline void Cpu::step() {
     }
 }
 
+[[gnu::noinline]] void Core::cpu_catch_up(std::int64_t until) {
+    run_events(until);
+    // VRAM DMA holds the CPU from its block's first byte to its last: everything the CPU does
+    // after that moment moves later by as much (off the M-cycle grid, as in mGBA).
+    while (s_.hdma_remaining > 0 && next_event_ != kNever)
+        run_events(next_event_);
+    if (s_.cpu_stall) {
+        s_.now += s_.cpu_stall;
+        s_.cpu_stall = 0;
+    }
+}
+
 void Core::step() {
-    Cpu cpu{*this, s_, ticks_per_mcycle()};
+    Cpu cpu(*this);
     cpu.sync();
+    cpu.save();
     if (s_.frame_done) frame_counted();
+    cpu.load();
     if (!s_.halted) cpu.step();
+    cpu.save();
     while (s_.halted && next_event_ != kNever) {
-        cpu.sleep(false);
+        Cpu::sleep(*this);
         if (s_.frame_done) frame_counted();
     }
+    cpu.load();
     cpu.sync_until(s_.now - 1);  // what happened during the instruction, as a tracer sees it
+    cpu.save();
     if (s_.frame_done) frame_counted();
 }
 
 void Core::run_until_frame_end() {
-    Cpu cpu{*this, s_, ticks_per_mcycle()};
+    Cpu cpu(*this);
     while (true) {
         cpu.sync();
         if (s_.frame_done) break;
-        if (s_.halted) {
-            cpu.sleep(false);
+        if (s_.halted) [[unlikely]] {
+            cpu.out_of_line([&] { Cpu::sleep(*this); });
             if (s_.frame_done) break;
             continue;
         }
         cpu.step();
     }
+    cpu.save();
     frame_counted();
 }
 

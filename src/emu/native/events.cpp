@@ -58,6 +58,7 @@ Core::Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_
 void Core::reset() {
     s_ = State{};
     next_event_ = kNever;
+    next_slot_ = 0;
     s_.events.fill(kNever);
     s_.cgb_mode = color_;
     // Registers after the boot ROM, as mGBA's skip-BIOS leaves them.
@@ -170,30 +171,38 @@ void Core::state_replaced() {
     palettes_changed();
 }
 
+// The earliest slot, the first in priority order on a tie.
 void Core::recompute_next_event() {
-    next_event_ = *std::min_element(s_.events.begin(), s_.events.end());
+    int first = 0;
+    std::int64_t when = s_.events[0];
+#pragma GCC unroll 16
+    for (int i = 1; i < kEventCount; ++i) {
+        if (s_.events[i] < when) when = s_.events[i], first = i;
+    }
+    next_event_ = when;
+    next_slot_ = first;
 }
 
 void Core::schedule(Event event, std::int64_t when) {
     s_.events[event] = when;
-    if (when < next_event_) next_event_ = when;
+    if (when < next_event_ || (when == next_event_ && event < next_slot_)) {
+        next_event_ = when;
+        next_slot_ = event;
+    } else if (event == next_slot_ && when != next_event_) {
+        recompute_next_event();  // the earliest event moved later
+    }
 }
 
-// One scan of the slots per event: the earliest (the first in priority order on a tie) is
-// dispatched, and the scan that finds the next one also leaves next_event_ right.
+// One scan of the slots per event dispatched: the one that finds the next.
 void Core::run_events(std::int64_t until) {
-    if (next_event_ > until) return;  // next_event_ is never later than the earliest slot
-    while (true) {
-        int first = 0;
-        std::int64_t when = s_.events[0];
-#pragma GCC unroll 16
-        for (int i = 1; i < kEventCount; ++i) {
-            if (s_.events[i] < when) when = s_.events[i], first = i;
-        }
-        next_event_ = when;
-        if (when > until) return;
+    while (next_event_ <= until) {
+        const int first = next_slot_;
+        const std::int64_t when = next_event_;
         s_.events[first] = kNever;
+        // What the event schedules lands in next_event_ as usual; the scan below sees the rest.
+        next_event_ = kNever;
         dispatch(static_cast<Event>(first), when);
+        recompute_next_event();
     }
 }
 
