@@ -16,15 +16,25 @@ struct Cpu {
     State& s;
     std::int64_t now;   // s.now while the CPU runs
     std::int64_t next;  // m.next_event_
-    int mc;             // ticks per M-cycle at the current speed
+    std::int64_t mc;    // ticks per M-cycle at the current speed
 
-    explicit Cpu(Core& core)
-        : m(core), s(core.s_), now(s.now), next(core.next_event_), mc(core.ticks_per_mcycle()) {}
-    void save() { s.now = now; }
-    void load() {
+    // Between two instructions the frame loop looks at one number: events fall due, the frame
+    // ended, the CPU sleeps, the HALT bug repeats a byte or an interrupt is taken. All but the
+    // first change only on the slow paths, which end in load() or refresh().
+    static constexpr std::int64_t kAttention = std::numeric_limits<std::int64_t>::min();
+
+    explicit Cpu(Core& core) : m(core), s(core.s_) { load(); }
+    [[gnu::always_inline]] void save() { s.now = now; }
+    [[gnu::always_inline]] void load() {
         now = s.now;
-        next = m.next_event_;
         mc = m.ticks_per_mcycle();
+        refresh();
+    }
+    [[gnu::always_inline]] void refresh() {
+        next = m.next_event_;
+        const bool wanted =
+            s.frame_done || s.halted || s.halt_bug || (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F));
+        m.cpu_attention_ = wanted ? kAttention : next;
     }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
@@ -32,11 +42,11 @@ struct Cpu {
         if (now >= next) [[unlikely]]
             catch_up(now);
     }
-    void sync_until(std::int64_t until) {
+    [[gnu::always_inline]] void sync_until(std::int64_t until) {
         if (until >= next) catch_up(until);
     }
     // Runs the hardware events due by `until` (the bus access at now sees all up to it).
-    void catch_up(std::int64_t until) {
+    [[gnu::always_inline]] void catch_up(std::int64_t until) {
         save();
         m.cpu_catch_up(until);
         load();
@@ -214,10 +224,10 @@ struct Cpu {
         set_hl(static_cast<std::uint16_t>(r));
     }
     [[gnu::always_inline]] std::uint16_t sp_plus(std::uint8_t offset) {
-        const unsigned sp = s.sp;
-        s.f = static_cast<std::uint8_t>((((sp & 0xF) + (offset & 0xF)) > 0xF ? kH : 0) |
-                                        (((sp & 0xFF) + offset) > 0xFF ? kC : 0));
-        return static_cast<std::uint16_t>(sp + static_cast<std::int8_t>(offset));
+        const unsigned base = s.sp;
+        s.f = static_cast<std::uint8_t>((((base & 0xF) + (offset & 0xF)) > 0xF ? kH : 0) |
+                                        (((base & 0xFF) + offset) > 0xFF ? kC : 0));
+        return static_cast<std::uint16_t>(base + static_cast<std::int8_t>(offset));
     }
     [[gnu::always_inline]] void push(std::uint16_t v) {
         write(--s.sp, static_cast<std::uint8_t>(v >> 8));
@@ -298,7 +308,7 @@ struct Cpu {
     }
 
     // Runs the events due by `until` with the clock as the CPU has it.
-    void run_events(std::int64_t until) {
+    [[gnu::always_inline]] void run_events(std::int64_t until) {
         save();
         m.run_events(until);
         load();
@@ -310,7 +320,7 @@ struct Cpu {
         s.ime = false;
         s.events[kEiEvent] = kNever;
         m.recompute_next_event();
-        next = m.next_event_;
+        refresh();
         idle();
         write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
         run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
@@ -389,22 +399,47 @@ struct Cpu {
         load();
     }
 
+    // The opcode fetch between boundaries that need no attention: no event is due before it.
+    [[gnu::always_inline]] std::uint8_t fetch() {
+        const std::uint8_t* page = m.read_page_[s.pc >> 12];
+        std::uint8_t op;
+        if (page) [[likely]] {
+            op = page[s.pc & 0xFFF];
+        } else {
+            save();
+            op = m.read_slow(s.pc);
+        }
+        ++s.pc;
+        now += mc;
+        return op;
+    }
+    // The fetch at a boundary that needed attention (the HALT bug reads its byte twice).
+    [[gnu::always_inline]] std::uint8_t fetch_checked() {
+        const std::uint8_t op = read(s.pc);
+        if (s.halt_bug) {
+            s.halt_bug = false;
+            refresh();
+        } else {
+            ++s.pc;
+        }
+        return op;
+    }
+
+    // One instruction, or the entry to an interrupt: for tracing.
+    void step() {
+        if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) {
+            out_of_line([&] { interrupt(m); });
+            return;
+        }
+        const std::int64_t fetch_start = now;
+        execute(fetch_checked(), fetch_start);
+    }
+
     // Inlined into the frame loop: no call per instruction.
-    [[gnu::always_inline]] void step();
+    [[gnu::always_inline]] void execute(std::uint8_t op, std::int64_t fetch_start);
 };
 
-inline void Cpu::step() {
-    if (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F)) [[unlikely]] {
-        out_of_line([&] { interrupt(m); });
-        return;
-    }
-    const std::int64_t fetch_start = now;
-    const std::uint8_t op = read(s.pc);
-    if (s.halt_bug) {
-        s.halt_bug = false;
-    } else {
-        ++s.pc;
-    }
+inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
     switch (op) {
         case 0x00:
             return;
@@ -556,7 +591,7 @@ inline void Cpu::step() {
             return;
         case 0xD9:
             m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
-            next = m.next_event_;
+            refresh();
             s.pc = pop();
             idle();
             return;
@@ -633,12 +668,12 @@ inline void Cpu::step() {
             s.ime = false;
             s.events[kEiEvent] = kNever;
             m.recompute_next_event();
-            next = m.next_event_;
+            refresh();
             return;
         case 0xFB:
             if (!s.ime) {
                 m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
-                next = m.next_event_;
+                refresh();
             }
             return;
         case 0xD3:
@@ -743,14 +778,26 @@ void Core::step() {
 void Core::run_until_frame_end() {
     Cpu cpu(*this);
     while (true) {
-        cpu.sync();
-        if (s_.frame_done) break;
-        if (s_.halted) [[unlikely]] {
-            cpu.out_of_line([&] { Cpu::sleep(*this); });
+        std::int64_t fetch_start = cpu.now;
+        std::uint8_t op;
+        if (cpu.now >= cpu_attention_) [[unlikely]] {
+            cpu.sync();
             if (s_.frame_done) break;
-            continue;
+            if (s_.halted) {
+                cpu.out_of_line([&] { Cpu::sleep(*this); });
+                if (s_.frame_done) break;
+                continue;
+            }
+            if (s_.ime && (s_.hram[0x7F] & s_.io[0x0F] & 0x1F)) {
+                cpu.out_of_line([&] { Cpu::interrupt(*this); });
+                continue;
+            }
+            fetch_start = cpu.now;
+            op = cpu.fetch_checked();
+        } else {
+            op = cpu.fetch();
         }
-        cpu.step();
+        cpu.execute(op, fetch_start);
     }
     cpu.save();
     frame_counted();

@@ -10,18 +10,21 @@ namespace crl::emu::native {
 namespace {
 constexpr int kMode2Dots = 80, kMode3Dots = 172, kMode0Dots = 204, kLineDots = 456;
 
-bool stat_line(std::uint8_t stat) {
-    if ((stat & 0x40) && (stat & 0x04)) return true;
-    switch (stat & 3) {
-        case 0:
-            return stat & 0x08;
-        case 1:
-            return stat & 0x10;
-        case 2:
-            return stat & 0x20;
-        default:
-            return false;
+// Whether STAT's interrupt line is high, for each value of STAT's bits 0-6: one look-up, since
+// the PPU asks at every mode change.
+constexpr std::array<bool, 0x80> make_stat_lines() {
+    std::array<bool, 0x80> lines{};
+    for (int stat = 0; stat < 0x80; ++stat) {
+        const int mode = stat & 3;
+        lines[stat] = ((stat & 0x40) && (stat & 0x04)) || (mode == 0 && (stat & 0x08)) ||
+                      (mode == 1 && (stat & 0x10)) || (mode == 2 && (stat & 0x20));
     }
+    return lines;
+}
+constexpr auto kStatLines = make_stat_lines();
+
+bool stat_line(std::uint8_t stat) {
+    return kStatLines[stat & 0x7F];
 }
 
 std::uint8_t with_mode(std::uint8_t stat, int mode) {
