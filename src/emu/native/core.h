@@ -187,7 +187,7 @@ class Core {
     void draw_line(int from, int to);
     void draw_line_so_far();
     template <bool kKeepInfo>  // info: what the objects need to know of the background
-    void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
+    void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint64_t* pairs,
                     std::uint32_t* rgb, std::uint8_t* info);
     void draw_objects(const std::uint8_t* bg_info, std::uint32_t* out);
     void write_palette_data(bool objects, std::uint8_t value);
@@ -231,6 +231,7 @@ class Core {
     std::array<std::uint8_t, kHeight> line_objects_{};
     bool line_objects_stale_ = true;
     std::array<std::uint32_t, 32> bg_rgb_{}, obj_rgb_{};
+    std::array<std::uint64_t, 8 * 16> bg_pairs_{};  // by palette, see make_pixel_pairs
 
     std::array<std::uint32_t, kWidth * kHeight> frame_{};
     std::string serial_text_;

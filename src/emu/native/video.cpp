@@ -1,6 +1,7 @@
 // The PPU: mode timing, LY/STAT and their interrupts as events (always), and the pixels of a
 // line drawn at the end of its mode 3 only for frames someone will see.
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 #include "emu/native/core.h"
@@ -60,6 +61,28 @@ constexpr std::array<std::uint16_t, 256> make_spread() {
 }
 constexpr auto kReversed = make_reversed();
 constexpr auto kSpread = make_spread();
+// A bit plane's byte spread so that pixel k of the row (0 = leftmost) lands in bit 2k, as drawn
+// or mirrored: a row's colours are then one OR of two look-ups, two pixels to a nibble.
+constexpr std::array<std::uint16_t, 256> make_row_spread(bool mirrored) {
+    std::array<std::uint16_t, 256> table{};
+    for (int v = 0; v < 256; ++v) {
+        for (int bit = 0; bit < 8; ++bit) {
+            const int pixel = mirrored ? bit : 7 - bit;
+            if (v & (1 << bit)) table[v] |= static_cast<std::uint16_t>(1 << (2 * pixel));
+        }
+    }
+    return table;
+}
+constexpr auto kRowSpread = make_row_spread(false);
+constexpr auto kRowSpreadMirrored = make_row_spread(true);
+
+// The 16 pairs of a 4-colour palette as two neighbouring pixels, by colour | next colour << 2.
+void make_pixel_pairs(const std::uint32_t* colours, std::uint64_t* pairs) {
+    for (int n = 0; n < 16; ++n) {
+        const std::uint32_t two[2] = {colours[n & 3], colours[n >> 2]};
+        std::memcpy(&pairs[n], two, sizeof two);
+    }
+}
 constexpr int kTileMargin = 8;  // slack on both sides of a line drawn a whole tile at a time
 }  // namespace
 
@@ -94,6 +117,8 @@ void Core::palettes_changed() {
         bg_rgb_[i] = to_rgb(s_.bg_palette[i * 2] | s_.bg_palette[i * 2 + 1] << 8);
         obj_rgb_[i] = to_rgb(s_.obj_palette[i * 2] | s_.obj_palette[i * 2 + 1] << 8);
     }
+    for (int p = 0; p < 8; ++p)
+        make_pixel_pairs(&bg_rgb_[p * 4], &bg_pairs_[p * 16]);
 }
 
 void Core::video_event(std::int64_t when) {
@@ -233,6 +258,7 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
         const int entry = (spec & 0x3F) / 2;
         (objects ? obj_rgb_ : bg_rgb_)[entry] =
             to_rgb(palette[entry * 2] | palette[entry * 2 + 1] << 8);
+        if (!objects) make_pixel_pairs(&bg_rgb_[entry / 4 * 4], &bg_pairs_[entry / 4 * 16]);
     }
     if (spec & 0x80) {
         s_.io[index_reg] = static_cast<std::uint8_t>((spec & 0x80) | ((spec + 1) & 0x3F));
@@ -244,7 +270,7 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
 // which have kTileMargin pixels of slack on both sides; info gets each pixel's colour 0-3, plus 4
 // where a Color tile keeps priority over objects.
 template <bool kKeepInfo>
-void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint32_t* colours,
+void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint64_t* pairs,
                       std::uint32_t* rgb, std::uint8_t* info) {
     const bool cgb = s_.cgb_mode;
     const bool unsigned_tiles = s_.io[0x40] & 0x10;
@@ -258,19 +284,19 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
         const int data =
             (unsigned_tiles ? tile * 16 : 0x1000 + static_cast<std::int8_t>(tile) * 16) +
             ((attributes & 0x08) ? 0x2000 : 0) + row * 2;
-        std::uint8_t lo = s_.vram[data], hi = s_.vram[data + 1];
-        if (attributes & 0x20) lo = kReversed[lo], hi = kReversed[hi];
-        // Pixel k of the tile (0 = leftmost) in bits 15-2k and 14-2k.
-        const unsigned bits = kSpread[lo] | kSpread[hi] << 1;
-        const std::uint32_t* palette = colours + (attributes & 7) * 4;
-        const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
+        const auto& spread = (attributes & 0x20) ? kRowSpreadMirrored : kRowSpread;
+        // Pixel k's colour (0 = leftmost) in bits 2k and 2k + 1.
+        const unsigned bits = spread[s_.vram[data]] | spread[s_.vram[data + 1]] << 1;
+        const std::uint64_t* palette = pairs + (attributes & 7) * 16;
         std::uint32_t* tile_rgb = rgb + pos;
-        std::uint8_t* tile_info = info + pos;
+#pragma GCC unroll 4
+        for (int k = 0; k < 4; ++k)
+            std::memcpy(tile_rgb + 2 * k, &palette[(bits >> (4 * k)) & 15], 8);
+        if constexpr (kKeepInfo) {
+            const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
 #pragma GCC unroll 8
-        for (int i = 0; i < 8; ++i) {
-            const unsigned colour = (bits >> (14 - 2 * i)) & 3;
-            tile_rgb[i] = palette[colour];
-            if constexpr (kKeepInfo) tile_info[i] = static_cast<std::uint8_t>(colour | priority);
+            for (int i = 0; i < 8; ++i)
+                info[pos + i] = static_cast<std::uint8_t>(((bits >> (2 * i)) & 3) | priority);
         }
     }
 }
@@ -295,12 +321,14 @@ void Core::draw_line(int from, int to) {
     const bool cgb = s_.cgb_mode;
     std::array<std::uint32_t, kWidth + 2 * kTileMargin> rgb;
     std::array<std::uint8_t, kWidth + 2 * kTileMargin> info;
-    std::array<std::uint32_t, 4> dmg_colours{};  // the DMG shades by BGP
+    std::array<std::uint64_t, 16> dmg_pairs;  // the DMG shades by BGP
     if (!cgb) {
+        std::array<std::uint32_t, 4> dmg_colours;
         for (int i = 0; i < 4; ++i)
             dmg_colours[i] = to_rgb(kDmgShades[(s_.io[0x47] >> (i * 2)) & 3]);
+        make_pixel_pairs(dmg_colours.data(), dmg_pairs.data());
     }
-    const std::uint32_t* colours = cgb ? bg_rgb_.data() : dmg_colours.data();
+    const std::uint64_t* pairs = cgb ? bg_pairs_.data() : dmg_pairs.data();
     const bool bg_on = cgb || (lcdc & 1);
     // The window shows from the line where WY equalled LY onwards, not wherever WY <= LY: a WY
     // lowered below LY mid-frame (Crystal's battle intro) leaves the rest of that frame alone.
@@ -313,7 +341,7 @@ void Core::draw_line(int from, int to) {
     const auto draw_tiles = objects_here ? &Core::draw_tiles<true> : &Core::draw_tiles<false>;
     if (bg_on) {
         (this->*draw_tiles)(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
-                            (y + s_.io[0x42]) & 0xFF, colours, rgb.data(), info.data());
+                            (y + s_.io[0x42]) & 0xFF, pairs, rgb.data(), info.data());
     } else {
         std::fill(rgb.begin() + kTileMargin, rgb.begin() + kTileMargin + bg_end,
                   to_rgb(kDmgShades[0]));
@@ -321,7 +349,7 @@ void Core::draw_line(int from, int to) {
     }
     if (window_on && bg_end < kWidth) {
         (this->*draw_tiles)(bg_end, kWidth, (lcdc & 0x40) ? 0x1C00 : 0x1800, bg_end - window_x,
-                            s_.window_line, colours, rgb.data(), info.data());
+                            s_.window_line, pairs, rgb.data(), info.data());
     }
     if (window_on && window_x < kWidth && to == kWidth) ++s_.window_line;
     std::uint32_t* row = &frame_[static_cast<std::size_t>(y) * kWidth];
