@@ -60,6 +60,7 @@ struct Cpu {
         } else {
             save();
             value = m.read_slow(address);
+            refresh();  // the joypad's interrupt
         }
         now += mc;
         return value;
@@ -408,6 +409,7 @@ struct Cpu {
         } else {
             save();
             op = m.read_slow(s.pc);
+            refresh();
         }
         ++s.pc;
         now += mc;
