@@ -19,17 +19,29 @@ const crlTraining = (() => {
   const world = document.getElementById('world-map');
   const curves = document.getElementById('training-curves');
   const maps = new Map();  // map id -> grid JSON (game/map_view.h)
+  const CURVE_ROWS = 400;  // as the server keeps: older rows thinned so the span stays whole
+  let curve = [];  // kept here; each poll asks only for the updates after the last one
   let interval = 2000;
   let watched = 0;
+
+  function mergeCurve(rows, last) {
+    if (curve.length && last < curve[curve.length - 1].update) curve = [];  // a new run
+    curve.push(...rows);
+    if (curve.length > CURVE_ROWS) {
+      const half = Math.floor(curve.length / 2);
+      curve = curve.slice(0, half).filter((row, i) => i % 2 === 0).concat(curve.slice(half));
+    }
+  }
 
   async function poll() {
     try {
       const known = [...maps.keys()];
-      let response = await fetch('/api/training');
+      const after = curve.length ? `?curve_after=${curve[curve.length - 1].update}` : '';
+      let response = await fetch(`/api/training${after}`);
       if (response.status === 404) return;  // not a training run: the panel stays hidden
       let data = await response.json();
       if (data.map_ids.some((id) => !known.includes(id))) {
-        response = await fetch('/api/training?maps=1');
+        response = await fetch(`/api/training?maps=1${after && `&${after.slice(1)}`}`);
         data = await response.json();
         for (const [id, mapGrid] of Object.entries(data.maps)) if (mapGrid) maps.set(Number(id), mapGrid);
       }
@@ -38,7 +50,8 @@ const crlTraining = (() => {
       watched = data.watched;
       drawGrid(data.envs);
       drawWorld(data.envs, data.heat);
-      drawCurves(data.curve);
+      mergeCurve(data.curve, data.curve_last);
+      drawCurves(curve);
     } catch (error) {
       // The server restarts or the run ended: try again later.
     }

@@ -205,7 +205,9 @@ int evaluate(const TrainOptions& options) {
 monitor::MonitorHooks dashboard_hooks(rl::TrainingView& view) {
     monitor::MonitorHooks hooks;
     hooks.latest = [&view] { return view.latest(); };
-    hooks.training = [&view](bool with_maps) { return view.to_json(with_maps); };
+    hooks.training = [&view](bool with_maps, std::optional<std::uint64_t> curve_after) {
+        return view.to_json(with_maps, curve_after);
+    };
     hooks.training_metrics = [&view] { return view.prometheus(); };
     hooks.watch_env = [&view](int env) { view.watch(env); };
     hooks.agents = {"ppo"};

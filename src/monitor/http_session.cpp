@@ -1,3 +1,5 @@
+#include <charconv>
+#include <limits>
 #include <span>
 
 #include "monitor/monitor_internal.h"
@@ -49,6 +51,16 @@ Response json_response(const Request& request, http::status status, const nlohma
     return respond(request, status,
                    json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                    "application/json");
+}
+
+// A query parameter that must be a whole number in [low, high]; nullopt if it is not.
+std::optional<std::uint64_t> whole_number(std::string_view text, std::uint64_t low,
+                                          std::uint64_t high) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || value < low || value > high)
+        return std::nullopt;
+    return value;
 }
 
 std::string query_value(std::string_view target, const std::string& key) {
@@ -146,29 +158,36 @@ Response route(Monitor::Shared& shared, const Request& request) {
     }
     if (path == "/api/decisions") {
         const auto text = query_value(target, "limit");
-        int limit = 50;
-        if (!text.empty()) {
-            try {
-                std::size_t used = 0;
-                limit = std::stoi(text, &used);
-                if (used != text.size() || limit < 1 || limit > 1000)
-                    throw std::out_of_range("limit");
-            } catch (const std::logic_error&) {
-                return json_response(
-                    request, http::status::bad_request,
-                    {{"error", "limit '" + text + "' must be a whole number from 1 to 1000"}});
-            }
+        const auto limit =
+            text.empty() ? std::optional<std::uint64_t>{50} : whole_number(text, 1, 1000);
+        if (!limit) {
+            return json_response(
+                request, http::status::bad_request,
+                {{"error", "limit '" + text + "' must be a whole number from 1 to 1000"}});
         }
-        return json_response(
-            request, http::status::ok,
-            shared.hooks.decisions ? shared.hooks.decisions(limit) : nlohmann::json::array());
+        return json_response(request, http::status::ok,
+                             shared.hooks.decisions
+                                 ? shared.hooks.decisions(static_cast<int>(*limit))
+                                 : nlohmann::json::array());
     }
     if (path == "/api/training") {
         if (!shared.hooks.training)
             return json_response(request, http::status::not_found,
                                  {{"error", "not a training run"}});
-        return json_response(request, http::status::ok,
-                             shared.hooks.training(query_value(target, "maps") == "1"));
+        const auto after_text = query_value(target, "curve_after");
+        std::optional<std::uint64_t> curve_after;
+        if (!after_text.empty()) {
+            curve_after = whole_number(after_text, 0, std::numeric_limits<std::int64_t>::max());
+            if (!curve_after) {
+                return json_response(request, http::status::bad_request,
+                                     {{"error", "curve_after '" + after_text +
+                                                    "' must be an update number (a whole number "
+                                                    "from 0)"}});
+            }
+        }
+        return json_response(
+            request, http::status::ok,
+            shared.hooks.training(query_value(target, "maps") == "1", curve_after));
     }
     if (path == "/health") {
         return json_response(request, http::status::ok,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,10 +48,11 @@ struct MonitorHooks {
     std::function<void(int)> watchers;                                 // viewers of the screen
     std::vector<std::string> agents;                                   // for the dashboard
     std::filesystem::path states_folder;  // save_state/load_state names live here; empty: none
-    // A training run (rl/training_view.h): /api/training (with_maps adds the maps' grids), its
-    // /metrics lines, and the "watch_env" control (the env whose screen and stats are shown).
-    // Empty: not a training run.
-    std::function<nlohmann::json(bool with_maps)> training;
+    // A training run (rl/training_view.h): /api/training (with_maps adds the maps' grids;
+    // curve_after: only the curve's updates after that one), its /metrics lines, and the
+    // "watch_env" control (the env whose screen and stats are shown). Empty: not a training run.
+    std::function<nlohmann::json(bool with_maps, std::optional<std::uint64_t> curve_after)>
+        training;
     std::function<std::string()> training_metrics;
     std::function<void(int)> watch_env;
 };

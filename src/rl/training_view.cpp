@@ -169,7 +169,8 @@ int TrainingView::watched() const {
     return watched_;
 }
 
-nlohmann::json TrainingView::to_json(bool with_maps) const {
+nlohmann::json TrainingView::to_json(bool with_maps,
+                                     std::optional<std::uint64_t> curve_after) const {
     std::lock_guard lock(mutex_);
     nlohmann::json envs = nlohmann::json::array();
     for (std::size_t i = 0; i < envs_.size(); ++i) {
@@ -184,8 +185,9 @@ nlohmann::json TrainingView::to_json(bool with_maps) const {
                         {"thumbnail", view.thumbnail}});
     }
     nlohmann::json curve = nlohmann::json::array();
-    for (const auto& row : curve_)
-        curve.push_back(curve_point(row));
+    for (const auto& row : curve_) {
+        if (!curve_after || row.update > *curve_after) curve.push_back(curve_point(row));
+    }
     nlohmann::json heat = nlohmann::json::object();
     for (const auto& [map, cells] : heat_) {
         auto& list = heat[std::to_string(map)] = nlohmann::json::array();
@@ -193,13 +195,16 @@ nlohmann::json TrainingView::to_json(bool with_maps) const {
             list.push_back({static_cast<int>(static_cast<std::int16_t>(key >> 16)),
                             static_cast<int>(static_cast<std::int16_t>(key & 0xFFFF)), visits});
     }
-    nlohmann::json result = {{"envs", envs},
-                             {"watched", watched_},
-                             {"episodes", episodes_},
-                             {"thumbnail_seconds", options_.thumbnail_seconds},
-                             {"curve", curve},
-                             {"heat", heat},
-                             {"map_ids", nlohmann::json::array()}};
+    nlohmann::json result = {
+        {"envs", envs},
+        {"watched", watched_},
+        {"episodes", episodes_},
+        {"thumbnail_seconds", options_.thumbnail_seconds},
+        {"curve", curve},
+        {"curve_last",
+         curve_.empty() ? std::int64_t{-1} : static_cast<std::int64_t>(curve_.back().update)},
+        {"heat", heat},
+        {"map_ids", nlohmann::json::array()}};
     for (const auto& [map, grid] : maps_)
         result["map_ids"].push_back(map);
     if (with_maps) {

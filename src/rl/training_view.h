@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,8 +41,11 @@ class TrainingView {
     int watched() const;
     std::shared_ptr<const trainer::Snapshot> latest() const { return mailbox_.latest(); }
     // /api/training: envs, watched, curve, heat; with_maps adds every map's grid (they do not
-    // change, so the dashboard asks once per new map).
-    nlohmann::json to_json(bool with_maps) const;
+    // change, so the dashboard asks once per new map). With curve_after, the curve holds only
+    // the updates after that one: a dashboard that keeps the curve fetches only what is new;
+    // "curve_last" (the newest update, -1 before the first) tells it when to start over.
+    nlohmann::json to_json(bool with_maps,
+                           std::optional<std::uint64_t> curve_after = std::nullopt) const;
     std::string prometheus() const;  // /metrics lines for training
 
   private:

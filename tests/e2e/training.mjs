@@ -43,6 +43,8 @@ try {
       '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  const trainingRequests = [];
+  page.on('request', (request) => { if (request.url().includes('/api/training')) trainingRequests.push(request.url()); });
   await page.goto(url);
 
   check('the training panel shows on a training run',
@@ -77,6 +79,19 @@ try {
       for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
       return false;
     }, null, 30000));
+  const asksForNewRows = async () => {
+    for (let i = 0; i < 100 && !trainingRequests.some((u) => /curve_after=\d+/.test(u)); ++i)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    return trainingRequests.some((u) => /curve_after=\d+/.test(u));
+  };
+  check('once it has the curve, the dashboard asks only for the updates after its last one', await asksForNewRows(),
+    trainingRequests.slice(-3).join(' '));
+  const badAfter = await page.evaluate(async () => {
+    const response = await fetch('/api/training?curve_after=soon');
+    return { status: response.status, error: (await response.json()).error };
+  });
+  check('a curve_after that is not an update number is refused, saying why',
+    badAfter.status === 400 && badAfter.error.includes('curve_after'), JSON.stringify(badAfter));
   const metrics = await page.evaluate(async () => (await fetch('/metrics')).text());
   check('/metrics has the training metrics', /crystal_rl_train_envs 4/.test(metrics) && /crystal_rl_train_updates_total/.test(metrics));
   mkdirSync(artifacts, { recursive: true });

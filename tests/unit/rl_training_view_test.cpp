@@ -105,5 +105,23 @@ TEST(TrainingViewCurveTest, KeepsTheWholeSpanInBoundedRowsAndWritesMetrics) {
     EXPECT_NE(metrics.find("crystal_rl_train_episodes_total 80\n"), std::string::npos);
 }
 
+TEST(TrainingViewCurveTest, AnswersOnlyTheUpdatesAfterTheOneTheDashboardHas) {
+    rl::TrainingView view(1);
+    EXPECT_EQ(view.to_json(false)["curve_last"], -1);
+    for (std::uint64_t update = 1; update <= 5; ++update) {
+        rl::UpdateRow row;
+        row.update = update;
+        row.env_steps = update * 512;
+        view.after_update(row, update);
+    }
+    const auto newer = view.to_json(false, 3);
+    ASSERT_EQ(newer["curve"].size(), 2u);
+    EXPECT_EQ(newer["curve"][0]["update"], 4);
+    EXPECT_EQ(newer["curve"][1]["update"], 5);
+    EXPECT_EQ(newer["curve_last"], 5);
+    EXPECT_TRUE(view.to_json(false, 5)["curve"].empty());
+    EXPECT_EQ(view.to_json(false)["curve"].size(), 5u);
+}
+
 }  // namespace
 }  // namespace crl::test
