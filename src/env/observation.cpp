@@ -14,6 +14,10 @@ constexpr double kPositionScale = 64.0;  // map coordinates are small; keeps fea
 // depends on it, and a greedy policy that sees nothing change would press the same button forever.
 constexpr int kVisitsScale = 64;
 constexpr int kSinceNewCellScale = 256;
+// Which way the player faces, and whether the last step moved it: after a press against a wall
+// or a person the observation says so, so the policy can learn not to press that way again (a
+// greedy policy otherwise repeats it forever, since nothing else it sees changes).
+constexpr std::array kFacings = {"down", "up", "left", "right"};
 constexpr std::array kScreens = {game::Screen::kUnknown,   game::Screen::kTitle,
                                  game::Screen::kOverworld, game::Screen::kText,
                                  game::Screen::kMenu,      game::Screen::kBattle};
@@ -32,6 +36,9 @@ std::vector<std::string> make_feature_names() {
     for (const char* name : {"in_battle", "text_open", "party_fraction", "x", "y", "enemy_hp",
                              "episode_progress", "visits_here", "steps_since_new_cell"})
         names.emplace_back(name);
+    for (const char* facing : kFacings)
+        names.push_back(std::string("facing_") + facing);
+    names.emplace_back("moved");
     return names;
 }
 
@@ -133,6 +140,7 @@ void ObservationBuilder::begin_episode(const game::GameState& state,
     check_buffers(out);
     visited_.clear();
     steps_since_new_cell_ = 0;
+    last_cell_.reset();
     remember_position(state);
     shrink_screen(rgb, std::span(history_).first(kFramePixels));
     for (int frame = 1; frame < kObsFrames; ++frame) {
@@ -152,7 +160,10 @@ void ObservationBuilder::observe(const game::GameState& state, std::span<const s
 }
 
 void ObservationBuilder::remember_position(const game::GameState& state) {
-    const auto [cell, added] = visited_.try_emplace(cell_key(state.map_id, state.x, state.y), 0);
+    const auto key = cell_key(state.map_id, state.x, state.y);
+    moved_ = last_cell_ && key != *last_cell_;
+    last_cell_ = key;
+    const auto [cell, added] = visited_.try_emplace(key, 0);
     ++cell->second;
     steps_since_new_cell_ = added ? 0 : steps_since_new_cell_ + 1;
 }
@@ -217,6 +228,9 @@ void ObservationBuilder::write(const game::GameState& state, const ObservationBu
     *feature++ = fraction(
         static_cast<int>(std::min<std::uint64_t>(steps_since_new_cell_, kSinceNewCellScale)),
         kSinceNewCellScale);
+    for (const char* facing : kFacings)
+        *feature++ = state.facing == facing ? 1.f : 0.f;
+    *feature++ = moved_ ? 1.f : 0.f;
 
     out.map[0] = map_slot(state.map_id);
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -75,6 +76,8 @@ class ObservationBuilder {
     std::vector<std::uint8_t> rgb_;                             // one full-size frame, reused
     std::unordered_map<std::uint64_t, std::uint32_t> visited_;  // cell -> observations on it
     std::uint64_t steps_since_new_cell_ = 0;
+    std::optional<std::uint64_t> last_cell_;  // of the previous observation; none at the start
+    bool moved_ = false;                      // the last step changed map or cell
 };
 
 // Checks that `out` has the sizes of observation_spec(); throws std::invalid_argument if not.

@@ -169,5 +169,28 @@ TEST_F(ObservationTest, StandingStillShowsAndANewCellResetsIt) {
     EXPECT_FLOAT_EQ(storage_.feature("visits_here"), 1.f / 64.f);
 }
 
+TEST_F(ObservationTest, APressAgainstATreeShowsWhichWayAndThatThePlayerDidNotMove) {
+    start_game();
+    EXPECT_FLOAT_EQ(storage_.feature("moved"), 0.f);
+    const int x = env_->state().x;
+    env_->step(env::Action::kLeft);
+    builder_.observe(*env_, storage_.buffers());
+    ASSERT_EQ(env_->state().x, x - 1) << "the town's start has room to the left";
+    EXPECT_FLOAT_EQ(storage_.feature("moved"), 1.f);
+    EXPECT_FLOAT_EQ(storage_.feature("facing_left"), 1.f);
+    EXPECT_FLOAT_EQ(storage_.feature("facing_right"), 0.f);
+    // Walk on until the trees at the town's west edge stop the player.
+    int last_x = env_->state().x;
+    for (int i = 0; i < 10; ++i) {
+        env_->step(env::Action::kLeft);
+        builder_.observe(*env_, storage_.buffers());
+        if (env_->state().x == last_x) break;
+        last_x = env_->state().x;
+    }
+    ASSERT_EQ(env_->state().x, last_x) << "the player never met the trees";
+    EXPECT_FLOAT_EQ(storage_.feature("moved"), 0.f);
+    EXPECT_FLOAT_EQ(storage_.feature("facing_left"), 1.f);
+}
+
 }  // namespace
 }  // namespace crl::test
