@@ -67,7 +67,7 @@ StepResult Env::step(Action action) {
 
     StepResult result;
     result.state = read_state();
-    result.breakdown = tracker_.update(state_, result.state);
+    result.breakdown = tracker_.update(state_, result.state, action);
     result.reward = result.breakdown.total;
     result.done = options_.max_steps > 0 && episode_steps_ >= options_.max_steps;
     state_ = result.state;

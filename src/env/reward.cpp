@@ -31,7 +31,19 @@ constexpr Field kFields[] = {
     {"stuck_after_visits", nullptr, &RewardConfig::stuck_after_visits},
     {"stuck_penalty", &RewardConfig::stuck_penalty, nullptr},
     {"step_cost", &RewardConfig::step_cost, nullptr},
+    {"bump", &RewardConfig::bump, nullptr},
 };
+
+// A direction pressed in the overworld that left the player on the same cell, facing the same
+// way: a press against a wall or a person (a press that turns the player is not one).
+bool bumped(const game::GameState& before, const game::GameState& after, Action action) {
+    const bool direction = action == Action::kUp || action == Action::kDown ||
+                           action == Action::kLeft || action == Action::kRight;
+    return direction && before.screen == game::Screen::kOverworld &&
+           after.screen == game::Screen::kOverworld && before.map_id == after.map_id &&
+           before.x == after.x && before.y == after.y && !after.facing.empty() &&
+           before.facing == after.facing;
+}
 
 int party_hp(const game::GameState& state) {
     int total = 0;
@@ -145,8 +157,10 @@ void RewardTracker::remember(const game::GameState& state) {
     maps_.insert(state.map_id);
 }
 
-RewardBreakdown RewardTracker::update(const game::GameState& before, const game::GameState& after) {
+RewardBreakdown RewardTracker::update(const game::GameState& before, const game::GameState& after,
+                                      std::optional<Action> action) {
     RewardBreakdown reward;
+    if (action && bumped(before, after, *action)) reward.add("bump", config_.bump);
     const bool placed =
         after.screen != game::Screen::kTitle && after.screen != game::Screen::kUnknown;
     if (placed) {

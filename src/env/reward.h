@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "env/action.h"
 #include "game/game_state.h"
 
 namespace crl::env {
@@ -28,6 +30,7 @@ struct RewardConfig {
     int stuck_after_visits = 40;    // a tile visited more often than this ...
     double stuck_penalty = -0.05;   // ... costs this on every further visit
     double step_cost = -0.001;      // every action
+    double bump = -0.05;  // a direction pressed in the overworld that neither moved nor turned
 
     static RewardConfig defaults();  // the shipped src/env/rewards.json
     // Unknown keys and non-numbers are errors naming the file and the key.
@@ -48,7 +51,9 @@ class RewardTracker {
   public:
     explicit RewardTracker(RewardConfig config = {}) : config_(config) {}
     void reset(const game::GameState& start);
-    RewardBreakdown update(const game::GameState& before, const game::GameState& after);
+    // `action`, when known, lets a press against a wall or a person cost `bump`.
+    RewardBreakdown update(const game::GameState& before, const game::GameState& after,
+                           std::optional<Action> action = std::nullopt);
 
     std::size_t tiles_visited() const { return visits_.size(); }
     std::size_t maps_visited() const { return maps_.size(); }

@@ -95,6 +95,30 @@ TEST(RewardTest, EachComponentIsRewardedOnceAndReported) {
     EXPECT_DOUBLE_EQ(reward.total, config.step_cost);
 }
 
+TEST(RewardTest, APressAgainstAWallCostsAndATurnDoesNot) {
+    RewardTracker tracker;
+    auto facing_up = at(0, 3, 3);
+    facing_up.facing = "up";
+    tracker.reset(facing_up);
+    // Same cell, same way: the press met a wall or a person.
+    EXPECT_DOUBLE_EQ(part(tracker.update(facing_up, facing_up, env::Action::kUp), "bump"),
+                     tracker.config().bump);
+    EXPECT_LT(tracker.config().bump, 0);
+    auto facing_left = facing_up;
+    facing_left.facing = "left";
+    EXPECT_DOUBLE_EQ(part(tracker.update(facing_up, facing_left, env::Action::kLeft), "bump"), 0)
+        << "a press that turns the player is not a bump";
+    EXPECT_DOUBLE_EQ(part(tracker.update(facing_up, at(0, 3, 2), env::Action::kUp), "bump"), 0);
+    EXPECT_DOUBLE_EQ(part(tracker.update(facing_up, facing_up, env::Action::kA), "bump"), 0)
+        << "only directions bump";
+    EXPECT_DOUBLE_EQ(part(tracker.update(facing_up, facing_up), "bump"), 0)
+        << "no action known, no bump";
+    auto in_text = facing_up;
+    in_text.screen = game::Screen::kText;
+    EXPECT_DOUBLE_EQ(part(tracker.update(in_text, in_text, env::Action::kUp), "bump"), 0)
+        << "outside the overworld a direction moves a cursor or nothing";
+}
+
 TEST(RewardTest, MoneyIsCappedAndLossesCount) {
     RewardTracker tracker;
     auto before = at(0, 0, 0);
