@@ -24,8 +24,10 @@ struct PpoConfig {
     double gae_lambda = 0.95;
     double clip = 0.2;
     double value_coef = 0.5;
-    double entropy_coef = 0.01;
-    double learning_rate = 2.5e-4;
+    // Larger steps than Atari's usual 2.5e-4 and 0.01: with them the demo game's policy still
+    // moved by an approximate KL of only ~0.002 per update, and stayed near uniform at 500k steps.
+    double entropy_coef = 0.003;
+    double learning_rate = 1e-3;
     double max_grad_norm = 0.5;
     bool anneal_lr = true;
     bool normalise_advantages = true;
