@@ -36,6 +36,15 @@ Decision PpoAgent::decide(const Observation& observation) {
     decision.agent = name();
     decision.source = "policy";
     if (observation.screen_rgb.size() != emu::kFrameRgbBytes) return decision;  // nothing to see
+    // Training's episodes begin past the title screen (env::EpisodeStart::past_title), so the
+    // policy has never learned it: START is pressed there as training's episode start does.
+    if (observation.state.screen == game::Screen::kTitle) {
+        decision.action = env::Action::kStart;
+        decision.source = "title";
+        decision.reasoning = "the title screen: START, as training's episodes begin past it";
+        started_ = false;
+        return decision;
+    }
     if (!started_) {
         model_->builder.begin_episode(observation.state, observation.screen_rgb, model_->buffers());
         started_ = true;

@@ -1,6 +1,7 @@
 // agent/ppo_agent.h — plays a policy trained by `crystal-rl train` (RUN/policy.pt) in the normal
 // runner: it builds the same observation as training (env/observation.h) from the game state and
-// the screen, and samples (or, greedy, takes the most likely) action. It never learns.
+// the screen, and samples (or, greedy, takes the most likely) action; on a title screen it presses
+// START, as training's episodes begin past the title. It never learns.
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,9 @@
 #include "rl/policy.h"
 
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "env/observation.h"
 
@@ -116,11 +119,25 @@ Policy load_policy(const std::filesystem::path& path, const torch::Device& devic
         shape = PolicyShape::from_json(nlohmann::json::parse(in));
     }
     Policy policy(shape);
+    std::map<std::string, std::vector<std::int64_t>> sizes;
+    for (const auto& parameter : policy->named_parameters())
+        sizes[parameter.key()] = parameter.value().sizes().vec();
     try {
         torch::load(policy, path.string());
     } catch (const c10::Error& error) {
         throw std::runtime_error("policy '" + path.string() +
                                  "' cannot be loaded: " + error.what_without_backtrace());
+    }
+    // torch::load takes the file's tensors as they are; a policy from a build whose observation
+    // had other sizes would fail later, deep inside a layer.
+    for (const auto& parameter : policy->named_parameters()) {
+        if (parameter.value().sizes().vec() == sizes[parameter.key()]) continue;
+        throw std::runtime_error(
+            "policy '" + path.string() + "' does not fit this build and " + shape_path.string() +
+            ": its " + parameter.key() + " is " + c10::str(parameter.value().sizes()) +
+            ", expected " + c10::str(c10::IntArrayRef(sizes[parameter.key()])) +
+            " (this build's observation has " + std::to_string(env::feature_count()) +
+            " features); train it again with this build (crystal-rl train)");
     }
     policy->to(device);
     return policy;

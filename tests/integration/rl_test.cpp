@@ -191,6 +191,33 @@ TEST_F(RlTest, RunWithThePpoAgentPlaysASavedPolicy) {
                             "SELECT COUNT(*) FROM decisions WHERE agent = 'ppo'");
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0][0], 30);
+    // Trained past the title, the policy has never seen it: the agent presses START there, then
+    // the policy plays the game.
+    const auto database = dir / "play" / "decisions.sqlite";
+    const auto at_title = query(database,
+                                "SELECT COUNT(*), SUM(action = 'START') FROM decisions "
+                                "WHERE source = 'title'");
+    ASSERT_EQ(at_title.size(), 1u);
+    EXPECT_GE(at_title[0][0], 1) << "the run starts at the title screen";
+    EXPECT_EQ(at_title[0][1], at_title[0][0]) << "at the title the agent presses START";
+    const auto last = query(database,
+                            "SELECT source = 'policy' FROM decisions ORDER BY step DESC "
+                            "LIMIT 1");
+    ASSERT_EQ(last.size(), 1u);
+    EXPECT_EQ(last[0][0], 1) << "the game never left its title screen";
+
+    // A policy whose layers do not match (another build's observation, or a wrong shape file)
+    // is refused at once, naming the file and the layer.
+    {
+        std::ofstream shape(dir / "train" / "policy.json");
+        shape << R"({"conv_channels": 4, "hidden": 24, "map_embedding": 4})";
+    }
+    const auto misfit =
+        run_cli("run --agent ppo --policy " + (dir / "train" / "policy.pt").string() +
+                " --max-actions 3 --no-web --quiet --run-dir " + (dir / "play-misfit").string());
+    EXPECT_NE(misfit.exit_code, 0);
+    EXPECT_NE(misfit.out.find("does not fit this build"), std::string::npos) << misfit.out;
+    EXPECT_NE(misfit.out.find("policy.pt"), std::string::npos) << misfit.out;
 
     const auto missing = run_cli("run --agent ppo --max-actions 3 --no-web --quiet --run-dir " +
                                  (dir / "play-without").string());
