@@ -18,7 +18,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kEnvs = 4;
-constexpr int kUpdates = 6;
+constexpr int kUpdates = 9;
+// The first updates warm libtorch up and try the update on one thread and on one per core
+// (rl/learner_threads.h); the figures are those of the updates after them.
+constexpr std::size_t kSettlingUpdates = 3;
 
 std::vector<std::unique_ptr<crl::env::Env>> demo_envs(const crl::emu::Rom& rom) {
     std::vector<std::unique_ptr<crl::env::Env>> envs;
@@ -62,6 +65,7 @@ int main() {
         std::puts("rl bench: no demo game in this build (SDCC missing)");
         return 0;
     }
+    crl::rl::keep_freed_memory_for_reuse();  // as crystal-rl train does
     const auto rom = crl::emu::Rom::from_bytes(bytes, "'demo'");
     crl::rl::TrainingOptions options;
     options.ppo.envs = kEnvs;
@@ -74,20 +78,24 @@ int main() {
     const int env_only_steps = options.ppo.rollout_steps * kUpdates / 2;
     const double env_rate_before = env_only_rate(rom, env_only_steps);
     double training_rate = 0, learner_share = 0;
+    int learner_threads = 0;
     {
         crl::rl::Training training(demo_envs(rom), {}, dir, options, false);
         training.run();
         // From the updates' own clocks: the checkpoints at the start and the end are not
         // training.
         double seconds = 0, learner_seconds = 0;
-        for (const auto& row : training.history()) {
+        for (std::size_t i = kSettlingUpdates; i < training.history().size(); ++i) {
+            const auto& row = training.history()[i];
             const double update_seconds =
                 static_cast<double>(options.ppo.batch_size()) / row.steps_per_second;
             seconds += update_seconds;
             learner_seconds += row.learner_share * update_seconds;
         }
-        training_rate = static_cast<double>(training.counters().env_steps) / seconds;
+        training_rate = static_cast<double>(training.history().size() - kSettlingUpdates) *
+                        static_cast<double>(options.ppo.batch_size()) / seconds;
         learner_share = learner_seconds / seconds;
+        learner_threads = training.learner_threads();
     }
     std::filesystem::remove_all(dir);
     const double env_rate = (env_rate_before + env_only_rate(rom, env_only_steps)) / 2;
@@ -96,9 +104,10 @@ int main() {
 
     std::printf(
         "\nPPO training on the demo game: %d envs, rollouts of %d, %d epochs x %d "
-        "minibatches, default network, libtorch threads %d\n",
+        "minibatches, default network, updates %zu-%d, the update on %d libtorch threads at "
+        "the end (chosen by timing)\n",
         kEnvs, options.ppo.rollout_steps, options.ppo.epochs, options.ppo.minibatches,
-        torch::get_num_threads());
+        kSettlingUpdates + 1, kUpdates, learner_threads);
     std::printf("| mode | env steps/s |\n|---|---|\n");
     std::printf("| env only (random buttons, observations built) | %.0f |\n", env_rate);
     std::printf("| training (act + step + PPO update) | %.0f |\n", training_rate);

@@ -35,7 +35,6 @@ struct TrainOptions {
     int hold_frames = 8;
     std::optional<std::filesystem::path> rewards;
     rl::TrainingOptions training;
-    int threads = 0;
     std::optional<std::filesystem::path> run_dir;
     std::optional<std::filesystem::path> resume;
     bool quiet = false;
@@ -226,7 +225,7 @@ void watch_training(rl::TrainingOptions& training, rl::TrainingView& view) {
 
 int train(TrainOptions& options, const CLI::App& command) {
     StopOnSignal signals;
-    if (options.threads > 0) torch::set_num_threads(options.threads);
+    rl::keep_freed_memory_for_reuse();
     if (options.evaluate) return evaluate(options);
 
     std::filesystem::path run_dir;
@@ -358,7 +357,11 @@ Command add_train_command(CLI::App& app) {
     command->add_option("--device", options->training.device, "cpu or cuda")
         ->check(CLI::IsMember({"cpu", "cuda"}))
         ->capture_default_str();
-    command->add_option("--threads", options->threads, "libtorch threads (0: its default)")
+    command
+        ->add_option("--threads", options->training.learner_threads,
+                     "libtorch threads for the update (0: one or one per core, whichever the "
+                     "updates' timing shows faster); acting uses one")
+        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     add_ppo_options(*command, options->training.ppo);
     command->add_option("--run-dir", options->run_dir, "where the run goes (default runs/train-…)");

@@ -1,5 +1,6 @@
 #include "rl/training.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "storage/files.h"
 
@@ -48,11 +50,33 @@ void write_json_atomically(const std::filesystem::path& path, const nlohmann::js
         path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
+// libtorch's thread count is the process's; this sets it for a scope and puts it back.
+class TorchThreads {
+  public:
+    explicit TorchThreads(int threads) : previous_(torch::get_num_threads()) {
+        if (threads != previous_) torch::set_num_threads(threads);
+    }
+    ~TorchThreads() {
+        if (torch::get_num_threads() != previous_) torch::set_num_threads(previous_);
+    }
+    TorchThreads(const TorchThreads&) = delete;
+    TorchThreads& operator=(const TorchThreads&) = delete;
+
+  private:
+    int previous_;
+};
+
 std::string episode_folder(std::uint64_t update) {
     return "update-" + std::to_string(update);
 }
 
 }  // namespace
+
+void keep_freed_memory_for_reuse() {
+    constexpr int kLarge = 1 << 30;
+    mallopt(M_MMAP_THRESHOLD, kLarge);
+    mallopt(M_TRIM_THRESHOLD, kLarge);
+}
 
 Training::Training(std::vector<std::unique_ptr<env::Env>> envs,
                    std::vector<env::EpisodeStart> starts, std::filesystem::path run_dir,
@@ -68,6 +92,8 @@ Training::Training(std::vector<std::unique_ptr<env::Env>> envs,
       rollout_(options_.ppo.rollout_steps, static_cast<int>(envs_.size())),
       cut_off_(0, 1),
       rng_(options_.seed),
+      learner_threads_(options_.learner_threads,
+                       static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))),
       log_((std::filesystem::create_directories(run_dir_ / "checkpoints"),
             run_dir_ / "training.sqlite")) {
     if (static_cast<int>(envs_.size()) != options_.ppo.envs)
@@ -192,12 +218,19 @@ void Training::run(std::stop_token stop) {
     while (counters_.updates < total_updates && !stop.stop_requested()) {
         const double started = now_seconds();
         double env_seconds = 0, learner_seconds = 0;
-        auto row = collect_rollout(env_seconds, learner_seconds);
+        auto row = [&] {
+            const TorchThreads acting(1);
+            return collect_rollout(env_seconds, learner_seconds);
+        }();
 
         const double learn_started = now_seconds();
-        rollout_.values[rollout_.steps].copy_(learner_.values(rollout_.at(rollout_.steps)));
-        const auto stats = learner_.update(rollout_, counters_.updates, rng_);
+        const auto stats = [&] {
+            const TorchThreads learning(learner_threads_.next());
+            rollout_.values[rollout_.steps].copy_(learner_.values(rollout_.at(rollout_.steps)));
+            return learner_.update(rollout_, counters_.updates, rng_);
+        }();
         rollout_.carry_over();
+        learner_threads_.took(now_seconds() - learn_started);
         learner_seconds += now_seconds() - learn_started;
         const double elapsed = now_seconds() - started;
 

@@ -19,6 +19,7 @@
 
 #include "env/observation.h"
 #include "env/vector_env.h"
+#include "rl/learner_threads.h"
 #include "rl/ppo.h"
 #include "rl/training_log.h"
 
@@ -30,6 +31,10 @@ struct TrainingOptions {
     std::uint64_t checkpoint_every = 20;  // updates
     std::uint64_t seed = 1;
     std::string device = "cpu";
+    // libtorch threads for the update, when the envs are idle (0: chosen by timing, between one
+    // and one per core; learner_threads.h). Acting always uses one: a batch of N observations is
+    // too small to share, and the envs' threads need the other cores then.
+    int learner_threads = 0;
     bool status_line = false;
     // Called after each update with its row and the episodes so far (the CLI's progress and
     // the dashboard).
@@ -38,6 +43,12 @@ struct TrainingOptions {
     // env steps (the dashboard); it must be quick.
     std::function<void(env::VectorEnv&, const std::vector<double>&, std::uint64_t)> on_step;
 };
+
+// Keeps freed memory in the process instead of giving it back to the system. The update
+// allocates and frees tensors of tens of megabytes per minibatch; by default glibc maps each one
+// afresh, and the kernel's page faults and zeroing took a quarter of the update's time. The
+// resident size stays at the update's peak instead. For a process that trains: call it first.
+void keep_freed_memory_for_reuse();
 
 struct TrainingCounters {
     std::uint64_t updates = 0;
@@ -58,6 +69,7 @@ class Training {
     const TrainingCounters& counters() const { return counters_; }
     const std::vector<UpdateRow>& history() const { return history_; }  // this process's rows
     Policy& policy() { return learner_.policy(); }
+    int learner_threads() const { return learner_threads_.current(); }  // the latest update's
 
   private:
     struct EpisodeProgress {
@@ -83,6 +95,7 @@ class Training {
     Rollout rollout_;
     Rollout cut_off_;  // one observation: where an episode stood when it was cut off
     std::mt19937_64 rng_;
+    LearnerThreads learner_threads_;
     TrainingCounters counters_;
     TrainingLog log_;
     std::vector<UpdateRow> history_;

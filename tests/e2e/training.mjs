@@ -17,7 +17,8 @@ const chromium = await chromiumOrExit(binary, chromiumPath);
 const ENVS = 4;
 const runDir = join(mkdtempSync(join(tmpdir(), 'crystal-rl-e2e-train-')), 'run');
 const child = spawn(binary, ['train', '--envs', String(ENVS), '--port', '0', '--quiet', '--run-dir', runDir,
-  '--rollout-steps', '32', '--epochs', '1', '--conv-channels', '2', '--hidden', '16', '--total-steps', '10000000'],
+  '--rollout-steps', '32', '--epochs', '1', '--conv-channels', '2', '--hidden', '16', '--total-steps', '10000000',
+  '--threads', '1'],
 { stdio: ['ignore', 'pipe', 'pipe'] });
 const url = await new Promise((resolve, reject) => {
   let output = '';

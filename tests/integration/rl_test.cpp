@@ -29,6 +29,7 @@ rl::TrainingOptions tiny_options(std::uint64_t seed) {
     options.ppo.epochs = 2;
     options.ppo.total_steps = 32;  // one update
     options.ppo.shape = {4, 16, 4};
+    options.learner_threads = 1;  // ctest runs tests side by side
     options.episode_steps = 40;
     options.checkpoint_every = 1;
     options.seed = seed;
