@@ -33,18 +33,24 @@ Action script(int step) {
     return kWalk[(step / 3) % 5];
 }
 
-std::unique_ptr<crl::env::Env> make_env(const crl::emu::Rom& rom) {
+std::unique_ptr<crl::emu::Machine> make_machine(const crl::emu::Rom& rom, crl::emu::CoreKind core) {
+    crl::emu::MachineOptions options;
+    options.core = core;
+    return crl::emu::make_machine(rom, options);
+}
+
+std::unique_ptr<crl::env::Env> make_env(const crl::emu::Rom& rom, crl::emu::CoreKind core) {
     auto env =
-        std::make_unique<crl::env::Env>(crl::emu::make_machine(rom), crl::game::make_profile(rom));
+        std::make_unique<crl::env::Env>(make_machine(rom, core), crl::game::make_profile(rom));
     env->set_render(crl::emu::Render::kNone);
     return env;
 }
 
 // Steps a second: N environments in N threads (VectorEnv), or N bare machines in N threads.
-double env_rate(const crl::emu::Rom& rom, int count) {
+double env_rate(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
     std::vector<std::unique_ptr<crl::env::Env>> envs;
     for (int i = 0; i < count; ++i)
-        envs.push_back(make_env(rom));
+        envs.push_back(make_env(rom, core));
     crl::env::VectorEnv vector(std::move(envs));
     const auto start = Clock::now();
     for (int step = 0; step < kSteps; ++step)
@@ -52,12 +58,12 @@ double env_rate(const crl::emu::Rom& rom, int count) {
     return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double bare_rate(const crl::emu::Rom& rom, int count) {
+double bare_rate(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
     std::vector<std::jthread> threads;
     const auto start = Clock::now();
     for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&rom] {
-            auto machine = crl::emu::make_machine(rom);
+        threads.emplace_back([&rom, core] {
+            auto machine = make_machine(rom, core);
             for (int step = 0; step < kSteps; ++step) {
                 machine->run_frames(8, crl::env::to_buttons(script(step)), crl::emu::Render::kNone);
                 machine->run_frames(16, crl::emu::button::kNone, crl::emu::Render::kNone);
@@ -80,18 +86,21 @@ int main() {
         "\nEnvironment steps per second on the demo game (%d steps of 24 frames, median of %d)\n\n",
         kSteps, kRuns);
     std::printf(
-        "| envs | Env steps/s | bare emulator steps/s | ratio (>= 0.95) |\n|---|---|---|---|\n");
-    for (const int count : {1, 2}) {
-        std::vector<double> env, bare;
-        for (int run = 0; run < kRuns; ++run) {
-            env.push_back(env_rate(rom, count));
-            bare.push_back(bare_rate(rom, count));
+        "| core | envs | Env steps/s | bare emulator steps/s | ratio (>= 0.95) "
+        "|\n|---|---|---|---|---|\n");
+    for (const auto core : {crl::emu::CoreKind::kMgba, crl::emu::CoreKind::kNative}) {
+        for (const int count : {1, 2}) {
+            std::vector<double> env, bare;
+            for (int run = 0; run < kRuns; ++run) {
+                env.push_back(env_rate(rom, core, count));
+                bare.push_back(bare_rate(rom, core, count));
+            }
+            std::printf("| %s | %d | %.0f | %.0f | %.3f |\n", crl::emu::core_name(core), count,
+                        median(env), median(bare), median(env) / median(bare));
         }
-        std::printf("| %d | %.0f | %.0f | %.3f |\n", count, median(env), median(bare),
-                    median(env) / median(bare));
     }
 
-    auto env = make_env(rom);
+    auto env = make_env(rom, crl::emu::CoreKind::kMgba);
     env->reset();
     for (int step = 0; step < 40; ++step)
         env->step(script(step));
