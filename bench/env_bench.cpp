@@ -1,11 +1,15 @@
 // make bench — environment steps per second (24 frames a step, game state and reward each step)
-// for 1 and 2 environments, against the bare emulator doing the same frames; and the cost of
-// reading a game state.
+// for 1 and 2 environments and both cores, against the bare emulator doing the same frames; the
+// cost of reading a game state; and the memory each machine takes.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "demo_rom.h"
 #include "env/env.h"
@@ -72,6 +76,58 @@ double bare_rate(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
     }
     threads.clear();
     return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Resident memory of the process in KiB (/proc/self/statm counts pages).
+double resident_kib() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t size = 0, resident = 0;
+    statm >> size >> resident;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1024.0;
+}
+
+// How much a process grows per machine when it holds `count` of them, each run for a second.
+// Measured in a child process, so memory freed by an earlier measurement is not reused.
+double kib_per_machine(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
+    int pipe_ends[2];
+    if (pipe(pipe_ends) != 0) return 0;
+    const pid_t child = fork();
+    if (child == 0) {
+        const double before = resident_kib();
+        std::vector<std::unique_ptr<crl::emu::Machine>> machines;
+        for (int i = 0; i < count; ++i) {
+            machines.push_back(make_machine(rom, core));
+            machines.back()->run_frames(60, crl::emu::button::kNone, crl::emu::Render::kNone);
+        }
+        const double per_machine = (resident_kib() - before) / count;
+        [[maybe_unused]] const auto written = write(pipe_ends[1], &per_machine, sizeof per_machine);
+        _exit(0);
+    }
+    close(pipe_ends[1]);
+    double per_machine = 0;
+    if (read(pipe_ends[0], &per_machine, sizeof per_machine) != sizeof per_machine) per_machine = 0;
+    close(pipe_ends[0]);
+    waitpid(child, nullptr, 0);
+    return per_machine;
+}
+
+void print_memory_per_machine(const crl::emu::Rom& demo) {
+    std::vector<std::pair<std::string, crl::emu::Rom>> roms{{"demo", demo}};
+    if (const char* crystal = std::getenv("CRYSTAL_RL_ROM"); crystal && *crystal)
+        roms.emplace_back("crystal", crl::emu::Rom::from_file(crystal));
+    constexpr int kMachines = 1000;
+    std::printf(
+        "\nMemory per machine: %d machines in one process, each run 60 frames; resident size "
+        "growth / %d, in a fresh process each (the ROM image is shared by a ROM's native "
+        "cores)\n\n",
+        kMachines, kMachines);
+    std::printf("| rom | core | KiB per machine |\n|---|---|---|\n");
+    for (const auto& [name, rom] : roms) {
+        for (const auto core : {crl::emu::CoreKind::kNative, crl::emu::CoreKind::kMgba}) {
+            std::printf("| %s | %s | %.0f |\n", name.c_str(), crl::emu::core_name(core),
+                        kib_per_machine(rom, core, kMachines));
+        }
+    }
 }
 
 }  // namespace
@@ -141,5 +197,6 @@ int main() {
         std::printf("(Crystal snapshot not found under %s: no Crystal read figure)\n",
                     snapshot.c_str());
     }
+    print_memory_per_machine(rom);
     return 0;
 }

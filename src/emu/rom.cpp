@@ -168,17 +168,19 @@ std::string RomHeader::cartridge_name() const {
 }
 
 Rom::Rom(std::vector<std::uint8_t> bytes, std::string source)
-    : bytes_(std::move(bytes)), source_(std::move(source)) {
-    validate(bytes_, source_);
-    header_.title = read_title(bytes_);
-    header_.cgb_flag = bytes_[kCgbFlag];
-    header_.cartridge_type = bytes_[kCartridgeType];
-    header_.rom_bytes = bytes_[kRomSizeCode] <= 8 ? (32u * 1024u) << bytes_[kRomSizeCode] : 0;
-    header_.ram_bytes = ram_bytes_for(bytes_[kRamSizeCode]);
-    header_.header_checksum = bytes_[kHeaderChecksum];
+    : bytes_(std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes))),
+      source_(std::move(source)) {
+    const auto& b = *bytes_;
+    validate(b, source_);
+    header_.title = read_title(b);
+    header_.cgb_flag = b[kCgbFlag];
+    header_.cartridge_type = b[kCartridgeType];
+    header_.rom_bytes = b[kRomSizeCode] <= 8 ? (32u * 1024u) << b[kRomSizeCode] : 0;
+    header_.ram_bytes = ram_bytes_for(b[kRamSizeCode]);
+    header_.header_checksum = b[kHeaderChecksum];
     header_.global_checksum =
-        static_cast<std::uint16_t>(bytes_[kGlobalChecksum] << 8 | bytes_[kGlobalChecksum + 1]);
-    header_.sha1 = sha1_hex(bytes_);
+        static_cast<std::uint16_t>(b[kGlobalChecksum] << 8 | b[kGlobalChecksum + 1]);
+    header_.sha1 = sha1_hex(b);
 }
 
 Rom Rom::from_bytes(std::span<const std::uint8_t> bytes, std::string source) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -46,13 +47,16 @@ class Rom {
     static Rom from_bytes(std::span<const std::uint8_t> bytes, std::string source);
 
     const RomHeader& header() const { return header_; }
-    std::span<const std::uint8_t> bytes() const { return bytes_; }
+    std::span<const std::uint8_t> bytes() const { return *bytes_; }
+    // The same bytes, for a core that keeps them: copies of a Rom and every core made from them
+    // share one image, so thousands of cores do not hold thousands of ROMs.
+    std::shared_ptr<const std::vector<std::uint8_t>> shared_bytes() const { return bytes_; }
     const std::string& source() const { return source_; }
 
   private:
     Rom(std::vector<std::uint8_t> bytes, std::string source);
 
-    std::vector<std::uint8_t> bytes_;
+    std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
     std::string source_;
     RomHeader header_;
 };

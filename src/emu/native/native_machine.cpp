@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <type_traits>
 
 #if defined(__x86_64__)
@@ -80,10 +81,10 @@ static_assert(sizeof(StateHeader) == 64);
 class NativeMachine final : public Machine {
   public:
     NativeMachine(const Rom& rom, const MachineOptions& options)
-        : rom_(rom.bytes().begin(), rom.bytes().end()),
+        : rom_(rom.shared_bytes()),
           header_(rom.header()),
           options_(options),
-          core_(rom_, options.rtc_start, options.clock == Clock::kHost) {}
+          core_(*rom_, options.rtc_start, options.clock == Clock::kHost) {}
 
     const RomHeader& header() const override { return header_; }
     const MachineOptions& options() const override { return options_; }
@@ -281,7 +282,7 @@ class NativeMachine final : public Machine {
         if (!ok) throw StateError("its contents are inconsistent; the game was left as it was");
     }
 
-    std::vector<std::uint8_t> rom_;
+    std::shared_ptr<const std::vector<std::uint8_t>> rom_;  // shared by every core of this ROM
     RomHeader header_;
     MachineOptions options_;
     Core core_;
