@@ -25,7 +25,7 @@ enum class Mbc : std::uint8_t { kNone, kMbc1, kMbc2, kMbc3, kMbc5 };
 // Hardware that acts at a time of its own; each slot holds its next time (kNever when idle).
 enum Event : int {
     kEiEvent,        // IME set, one instruction after EI
-    kVideoEvent,     // the PPU's next mode change
+    kVideoEvent,     // the PPU's next mode change that must happen on time (see video_reschedule)
     kFrameEvent,     // the frame counter, at the start of VBlank
     kTimerIrqEvent,  // TIMA reload and interrupt after an overflow
     kTimerEvent,     // the next TIMA increment
@@ -82,6 +82,7 @@ struct State {
     std::uint8_t div_hold_value;
 
     // video
+    std::int64_t video_at;  // the PPU's next mode change, done when due or when someone looks
     int ly, ly_register_shadow, mode, obj_count, window_line;
     std::uint8_t stat;  // bits 0-6 as the PPU keeps them
     bool window_triggered;
@@ -174,13 +175,24 @@ class Core {
     void serial_done();
     void set_double_speed(bool on);
     // video.cpp
-    void video_event(std::int64_t when);
+    // Mode changes due by `until`, in order (the ones no event was scheduled for run late, when
+    // the CPU or DMA looks at the PPU, since nothing could have seen them earlier).
+    void video_advance(std::int64_t until) {
+        if (s_.video_at <= until) video_catch_up(until);
+    }
+    void video_catch_up(std::int64_t until);
+    int video_step(std::int64_t when);
+    bool video_must_run(int mode, int ly) const;
+    void video_reschedule();
     void write_lcdc(std::uint8_t value);
     void write_stat(std::uint8_t value);
     void write_lyc(std::uint8_t value);
     void stat_changed(std::uint8_t old_stat);
     void count_line_objects();
-    void objects_changed() { line_objects_stale_ = true; }
+    void objects_changed() {
+        line_objects_stale_ = true;
+        video_reschedule();  // mode 3 lasts longer with more objects
+    }
     void count_objects_per_line();
     int objects_on_line(int line);
     void remap_vram();

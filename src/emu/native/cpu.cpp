@@ -775,6 +775,7 @@ void Core::step() {
     cpu.sync_until(s_.now - 1);  // what happened during the instruction, as a tracer sees it
     cpu.save();
     if (s_.frame_done) frame_counted();
+    video_advance(s_.now - 1);
 }
 
 void Core::run_until_frame_end() {

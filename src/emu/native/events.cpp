@@ -57,6 +57,7 @@ Core::Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_
 
 void Core::reset() {
     s_ = State{};
+    s_.video_at = kNever;
     next_event_ = kNever;
     next_slot_ = 0;
     s_.events.fill(kNever);
@@ -150,16 +151,16 @@ void Core::reset() {
     if (color_) {
         s_.ly = 144;
         io[0x44] = 144;
-        schedule(kVideoEvent, 20 * kTicksPerDot);
+        s_.video_at = 20 * kTicksPerDot;
     } else {
         s_.ly = 154;
         io[0x44] = 0;
-        schedule(kVideoEvent, 56 * kTicksPerDot);
+        s_.video_at = 56 * kTicksPerDot;
     }
     schedule_timer();
     s_.rtc_last_latch = clock_seconds();
     remap();
-    objects_changed();
+    objects_changed();  // schedules the PPU
     palettes_changed();
 }
 
@@ -212,7 +213,8 @@ void Core::dispatch(Event event, std::int64_t when) {
             s_.ime = true;
             break;
         case kVideoEvent:
-            video_event(when);
+            video_advance(when);
+            video_reschedule();
             break;
         case kFrameEvent:
             ++s_.frame_counter;
@@ -239,10 +241,12 @@ void Core::dispatch(Event event, std::int64_t when) {
             serial_done();
             break;
         case kOamDmaEvent:
+            video_advance(when);  // DMA sees the PPU's mode
             oam_dma_step();
             if (s_.oam_dma_remaining > 0) schedule(kOamDmaEvent, when + ticks_per_mcycle());
             break;
         case kHdmaEvent:
+            video_advance(when);
             hdma_step();
             if (s_.hdma_remaining > 0) {
                 schedule(kHdmaEvent, when + 4);
@@ -355,7 +359,12 @@ void Core::frame_counted() {
 }
 
 void Core::run_frame(bool draw) {
-    draw_ = draw;
+    if (draw != draw_) {
+        // Drawing runs every mode change on time; not drawing, only those that must.
+        draw_ = draw;
+        video_reschedule();
+        remap_vram();
+    }
     run_until_frame_end();
 }
 

@@ -1,5 +1,6 @@
-// The PPU: mode timing, LY/STAT and their interrupts as events (always), and the pixels of a
-// line drawn at the end of its mode 3 only for frames someone will see.
+// The PPU: mode timing, LY/STAT and their interrupts (as events only where a mode change must
+// run on time, the others when someone looks), and the pixels of a line drawn at the end of its
+// mode 3 only for frames someone will see.
 #include <algorithm>
 #include <cstring>
 #include <tuple>
@@ -121,7 +122,71 @@ void Core::palettes_changed() {
         make_pixel_pairs(&bg_rgb_[p * 4], &bg_pairs_[p * 16]);
 }
 
-void Core::video_event(std::int64_t when) {
+void Core::video_catch_up(std::int64_t until) {
+    while (s_.video_at <= until) {
+        const std::int64_t when = s_.video_at;
+        const int dots = video_step(when);
+        s_.video_at = dots < 0 ? kNever : when + dots * kTicksPerDot;
+    }
+}
+
+// Whether the change out of `mode` on line `ly` must run at its own time: it may request an
+// interrupt, start H-Blank DMA, end the frame, open VRAM to the page tables again or draw. The
+// others wait until the CPU (or DMA) reads or writes something of the PPU's (read_slow,
+// write_slow), which is the only way to tell when they ran: about two changes in three.
+bool Core::video_must_run(int mode, int ly) const {
+    if (draw_) return true;
+    const std::uint8_t stat = s_.stat;
+    switch (mode) {
+        case 2:  // to mode 3: STAT's line can only fall
+            return false;
+        case 3:  // to H-Blank
+            return (stat & 0x08) || (s_.hdma_active && s_.io[0x55] != 0xFF);
+        case 0:  // to the next line's mode 2, or V-Blank
+            return ly + 1 >= kHeight || (stat & 0x20) || ((stat & 0x40) && s_.io[0x45] == ly + 1);
+        default:  // a line of V-Blank ends; after the last, VRAM closes to the page tables
+            return ly >= 154 || (stat & 0x40);
+    }
+}
+
+// Schedules the first mode change from video_at on that must run on time, walking the ones in
+// between as video_step would time them with the registers as they are now (writes that change
+// the timing or what must run call this again).
+void Core::video_reschedule() {
+    std::int64_t t = s_.video_at;
+    if (t == kNever || !(s_.io[0x40] & 0x80)) {
+        schedule(kVideoEvent, t);
+        return;
+    }
+    int mode = s_.mode, ly = s_.ly, objects = s_.obj_count;
+    const int fine_x = s_.io[0x43] & 7;
+    while (!video_must_run(mode, ly)) {
+        switch (mode) {
+            case 2:
+                objects = std::min(objects_on_line(ly), 10);
+                t += (kMode3Dots + objects * 6 + fine_x) * kTicksPerDot;
+                mode = 3;
+                break;
+            case 3:
+                t += (kMode0Dots - objects * 6 - fine_x) * kTicksPerDot;
+                mode = 0;
+                break;
+            case 0:  // the last visible line's end always runs
+                ++ly;
+                t += kMode2Dots * kTicksPerDot;
+                mode = 2;
+                break;
+            default:  // ly 154 always runs
+                ++ly;
+                t += (ly == 154 ? kLineDots - 8 : ly == 153 ? 8 : kLineDots) * kTicksPerDot;
+                break;
+        }
+    }
+    schedule(kVideoEvent, t);
+}
+
+// One mode change at `when`; returns the dots to the next (-1: none, the screen is off).
+int Core::video_step(std::int64_t when) {
     const std::uint8_t lyc = s_.io[0x45];
     int next = 0;
     switch (s_.mode) {
@@ -161,6 +226,7 @@ void Core::video_event(std::int64_t when) {
             } else {
                 next = kLineDots;
                 s_.mode = 1;
+                remap_vram();
                 schedule(kFrameEvent, when);
                 if (!stat_line(old) && (s_.stat & 0x20)) s_.io[0x0F] |= 0x02;
                 s_.io[0x0F] |= 0x01;
@@ -173,7 +239,7 @@ void Core::video_event(std::int64_t when) {
             break;
         }
         default: {  // a line of VBlank ends
-            if (!(s_.io[0x40] & 0x80)) return;
+            if (!(s_.io[0x40] & 0x80)) return -1;
             ++s_.ly;
             if (s_.ly == 155) {
                 s_.ly = 0;
@@ -200,7 +266,7 @@ void Core::video_event(std::int64_t when) {
             break;
         }
     }
-    schedule(kVideoEvent, when + next * kTicksPerDot);
+    return next;
 }
 
 void Core::write_lcdc(std::uint8_t value) {
@@ -208,7 +274,7 @@ void Core::write_lcdc(std::uint8_t value) {
     const int t = ticks_per_mcycle() / 4;
     if (!was_on && on) {
         s_.mode = 2;
-        schedule(kVideoEvent, s_.now + t + (kMode2Dots - 5) * kTicksPerDot);
+        s_.video_at = s_.now + t + (kMode2Dots - 5) * kTicksPerDot;
         s_.ly = 0;
         s_.io[0x44] = 0;
         s_.window_line = 0;
@@ -224,25 +290,30 @@ void Core::write_lcdc(std::uint8_t value) {
         s_.stat = with_mode(s_.stat, 0);
         s_.ly = 0;
         s_.io[0x44] = 0;
+        s_.video_at = kNever;
         s_.events[kVideoEvent] = kNever;
         s_.events[kFrameEvent] = kNever;
         recompute_next_event();
         schedule(kFrameEvent, s_.now + t + 70224 * kTicksPerDot);
     }
-    if ((s_.io[0x40] ^ value) & 4) objects_changed();
+    const bool height_changed = (s_.io[0x40] ^ value) & 4;
     s_.io[0x40] = value;
+    if (height_changed) line_objects_stale_ = true;
+    video_reschedule();
     remap();
 }
 
 void Core::write_stat(std::uint8_t value) {
     const std::uint8_t old = s_.stat;
     s_.stat = static_cast<std::uint8_t>((s_.stat & 7) | (value & 0x78));
+    video_reschedule();
     if (!(s_.io[0x40] & 0x80) || color_) return;
     if (!stat_line(old) && s_.mode < 3) s_.io[0x0F] |= 0x02;  // the DMG's STAT write quirk
 }
 
 void Core::write_lyc(std::uint8_t value) {
     s_.io[0x45] = value;
+    video_reschedule();
     if (!(s_.io[0x40] & 0x80)) return;
     const std::uint8_t old = s_.stat;
     s_.stat = static_cast<std::uint8_t>((s_.stat & ~4) | (value == s_.ly ? 4 : 0));
@@ -307,7 +378,7 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
 // dot clock, plus the dot its write lands after ours: measured on Crystal in double speed).
 void Core::draw_line_so_far() {
     if (!draw_ || s_.mode != 3 || s_.ly >= kHeight) return;
-    const std::int64_t dots_left = (s_.events[kVideoEvent] - s_.now) / kTicksPerDot;
+    const std::int64_t dots_left = (s_.video_at - s_.now) / kTicksPerDot;
     const int x = static_cast<int>(std::min<std::int64_t>(
         kWidth, 168 + 6 * static_cast<std::int64_t>(s_.obj_count) - dots_left));
     if (x <= line_x_) return;
