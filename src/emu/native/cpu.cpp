@@ -319,12 +319,15 @@ struct Cpu {
         // As mGBA: the fetch slot notices the interrupt, two pushes, then two idle M-cycles.
         const std::int64_t start = now;
         s.ime = false;
-        s.events[kEiEvent] = kNever;
-        m.recompute_next_event();
+        if (s.events[kEiEvent] != kNever) {
+            s.events[kEiEvent] = kNever;
+            m.recompute_next_event();
+        }
         refresh();
         idle();
         write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
-        run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
+        // The vector is chosen late in the first push.
+        if (start + 7 * (mc / 4) >= next) run_events(start + 7 * (mc / 4));
         const std::uint8_t pending = s.hram[0x7F] & s.io[0x0F] & 0x1F;
         std::uint16_t vector = 0;
         for (int bit = 0; bit < 5; ++bit) {
@@ -342,7 +345,7 @@ struct Cpu {
 
     void halt(std::int64_t fetch_start) {
         const int t = mc / 4;
-        run_events(fetch_start + 3 * t);
+        if (fetch_start + 3 * t >= next) run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
             // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
             if (!s.ime) s.halt_bug = true;
@@ -592,10 +595,12 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             idle();
             return;
         case 0xD9:
-            m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
-            refresh();
             s.pc = pop();
             idle();
+            // IME is set 7 T-cycles after the fetch as after EI, but within RETI's own cycles, and
+            // only a boundary between instructions looks at it: no event needed.
+            s.ime = true;
+            refresh();
             return;
         case 0xC0:
         case 0xC8:
