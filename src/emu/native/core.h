@@ -28,7 +28,7 @@ enum Event : int {
     kVideoEvent,     // the PPU's next mode change that must happen on time (see video_reschedule)
     kFrameEvent,     // the frame counter, at the start of VBlank
     kTimerIrqEvent,  // TIMA reload and interrupt after an overflow
-    kTimerEvent,     // the next TIMA increment
+    kTimerEvent,     // the TIMA increment that overflows (the others are counted when needed)
     kApuFrameEvent,  // the sound frame sequencer (512 Hz)
     kSerialEvent,    // the end of a serial transfer on the internal clock
     kOamDmaEvent,    // the next OAM DMA byte
@@ -80,6 +80,8 @@ struct State {
     // After a speed switch DIV holds its value until mGBA's pending timer step lands.
     std::int64_t div_hold_until;
     std::uint8_t div_hold_value;
+    // The next TIMA increment (kNever while stopped): io[0x05] counts those before it.
+    std::int64_t tima_at;
 
     // video
     std::int64_t video_at;  // the PPU's next mode change, done when due or when someone looks
@@ -171,6 +173,10 @@ class Core {
     void write_div();
     void write_tac(std::uint8_t value);
     void schedule_timer();
+    std::int64_t tima_period() const;
+    int tima_increments(std::int64_t until) const;  // since io[0x05] was brought up to date
+    void tima_settle(std::int64_t until);
+    void schedule_tima_overflow();
     void timer_tick(std::int64_t when);
     void serial_done();
     void set_double_speed(bool on);

@@ -181,6 +181,8 @@ std::uint8_t Core::read_io(std::uint8_t reg) const {
         case 0x04:
             if (s_.now < s_.div_hold_until) return s_.div_hold_value;
             return static_cast<std::uint8_t>(system_counter() >> 8);
+        case 0x05:
+            return static_cast<std::uint8_t>(s_.io[0x05] + tima_increments(s_.now));
         case 0x41:
             return static_cast<std::uint8_t>(0x80 | s_.stat);
         case 0x69:
@@ -273,12 +275,14 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
             write_div();
             return;
         case 0x05:
+            tima_settle(s_.now);
             if (value && s_.events[kTimerIrqEvent] != kNever &&
                 s_.events[kTimerIrqEvent] - s_.now > 2) {
                 s_.events[kTimerIrqEvent] = kNever;
                 recompute_next_event();
             }
             s_.io[0x05] = value;
+            schedule_tima_overflow();
             return;
         case 0x07:
             write_tac(value);
