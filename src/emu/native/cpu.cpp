@@ -57,6 +57,8 @@ struct Cpu {
         std::uint8_t value;
         if (page) [[likely]] {
             value = page[address & 0xFFF];
+        } else if (address >= 0xFF80) {  // HRAM and IE: plain memory, never blocked by DMA
+            value = s.hram[address & 0x7F];
         } else {
             save();
             value = m.read_slow(address);
@@ -70,6 +72,8 @@ struct Cpu {
         std::uint8_t* page = m.write_page_[address >> 12];
         if (page) [[likely]] {
             page[address & 0xFFF] = value;
+        } else if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
+            s.hram[address & 0x7F] = value;
         } else {
             save();
             m.write_slow(address, value);
@@ -409,6 +413,8 @@ struct Cpu {
         std::uint8_t op;
         if (page) [[likely]] {
             op = page[s.pc & 0xFFF];
+        } else if (s.pc >= 0xFF80) {
+            op = s.hram[s.pc & 0x7F];
         } else {
             save();
             op = m.read_slow(s.pc);
