@@ -388,12 +388,7 @@ void Core::frame_counted() {
 }
 
 void Core::run_frame(bool draw) {
-    if (draw != draw_) {
-        // Drawing runs every mode change on time; not drawing, only those that must.
-        draw_ = draw;
-        video_reschedule();
-        remap_vram();
-    }
+    draw_ = draw;
     run_until_frame_end();
 }
 

@@ -86,12 +86,12 @@ void Core::remap() {
 }
 
 // VRAM is closed to the CPU in mode 3 (and to reads during OAM DMA): the only pages the PPU's
-// mode changes move. The page tables open it only while no mode 3 can begin unseen: in V-Blank
-// or with the screen off, or while drawing (every mode change runs on time then); otherwise the
-// slow path brings the PPU up to date and looks at the mode.
+// mode changes move. The page tables open it only while no mode 3 can begin unseen and no line
+// is drawn: in V-Blank or with the screen off; otherwise the slow path brings the PPU up to date
+// and looks at the mode.
 void Core::remap_vram() {
     std::uint8_t* vram = s_.vram.data() + s_.vram_bank * 0x2000;
-    const bool open = s_.mode != 3 && (draw_ || s_.mode == 1 || !(s_.io[0x40] & 0x80));
+    const bool open = s_.mode == 1 || !(s_.io[0x40] & 0x80);
     const bool read_open = open && s_.oam_dma_remaining == 0;
     read_page_[8] = read_open ? vram : nullptr;
     read_page_[9] = read_open ? vram + 0x1000 : nullptr;

@@ -131,11 +131,12 @@ void Core::video_catch_up(std::int64_t until) {
 }
 
 // Whether the change out of `mode` on line `ly` must run at its own time: it may request an
-// interrupt, start H-Blank DMA, end the frame, open VRAM to the page tables again or draw. The
-// others wait until the CPU (or DMA) reads or writes something of the PPU's (read_slow,
-// write_slow), which is the only way to tell when they ran: about two changes in three.
+// interrupt, start H-Blank DMA, end the frame or open VRAM to the page tables again. The others
+// wait until the CPU (or DMA) reads or writes something of the PPU's (read_slow, write_slow),
+// which is the only way to tell when they ran: about two changes in three. That includes the
+// drawing of a line at the end of its mode 3: everything it reads (VRAM, OAM, palettes, video
+// registers) changes only after the PPU was brought up to date.
 bool Core::video_must_run(int mode, int ly) const {
-    if (draw_) return true;
     const std::uint8_t stat = s_.stat;
     switch (mode) {
         case 2:  // to mode 3: STAT's line can only fall
