@@ -230,9 +230,6 @@ class Core {
     // The earliest slot's time and index (recompute_next_event after writing s_.events directly).
     std::int64_t next_event_ = kNever;
     int next_slot_ = 0;
-    // Set by the CPU while it runs: next_event_, or earlier when the next instruction boundary
-    // has more to do than fetch (see Cpu::refresh).
-    std::int64_t cpu_attention_ = 0;
     // When the last frame event fell due and whether the CPU slept then (see frame_counted).
     std::int64_t frame_event_at_ = 0;
     bool frame_event_while_halted_ = false;

@@ -17,6 +17,8 @@ struct Cpu {
     std::int64_t now;   // s.now while the CPU runs
     std::int64_t next;  // m.next_event_
     std::int64_t mc;    // ticks per M-cycle at the current speed
+    // next, or earlier when the next instruction boundary has more to do than fetch.
+    std::int64_t attention;
 
     // Between two instructions the frame loop looks at one number: events fall due, the frame
     // ended, the CPU sleeps, the HALT bug repeats a byte or an interrupt is taken. All but the
@@ -34,7 +36,7 @@ struct Cpu {
         next = m.next_event_;
         const bool wanted =
             s.frame_done || s.halted || s.halt_bug || (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F));
-        m.cpu_attention_ = wanted ? kAttention : next;
+        attention = wanted ? kAttention : next;
     }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
@@ -794,7 +796,7 @@ void Core::run_until_frame_end() {
     while (true) {
         std::int64_t fetch_start = cpu.now;
         std::uint8_t op;
-        if (cpu.now >= cpu_attention_) [[unlikely]] {
+        if (cpu.now >= cpu.attention) [[unlikely]] {
             cpu.sync();
             if (s_.frame_done) break;
             if (s_.halted) {
