@@ -197,7 +197,9 @@ class Core {
     void count_line_objects();
     void objects_changed() {
         line_objects_stale_ = true;
-        video_reschedule();  // mode 3 lasts longer with more objects
+        // Mode 3 lasts longer with more objects; in V-Blank the next change that must run comes
+        // by line 0's start at the latest, whatever the objects (OAM DMA lands there).
+        if (s_.mode != 1) video_reschedule();
     }
     void count_objects_per_line();
     int objects_on_line(int line);

@@ -160,7 +160,8 @@ void Core::reset() {
     schedule_timer();
     s_.rtc_last_latch = clock_seconds();
     remap();
-    objects_changed();  // schedules the PPU
+    objects_changed();
+    video_reschedule();
     palettes_changed();
 }
 
@@ -169,6 +170,7 @@ void Core::state_replaced() {
     recompute_next_event();
     remap();
     objects_changed();
+    video_reschedule();
     palettes_changed();
 }
 

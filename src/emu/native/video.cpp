@@ -162,6 +162,21 @@ void Core::video_reschedule() {
     int mode = s_.mode, ly = s_.ly, objects = s_.obj_count;
     const int fine_x = s_.io[0x43] & 7;
     while (!video_must_run(mode, ly)) {
+        if (mode == 2 && !video_must_run(3, ly)) {
+            // No H-Blank of this frame needs running: every line lasts 456 dots whatever its
+            // objects and scroll, so the walk jumps to the first line whose end must run.
+            int last = kHeight - 1;
+            const std::uint8_t stat = s_.stat, lyc = s_.io[0x45];
+            if (stat & 0x20) {
+                last = ly;
+            } else if ((stat & 0x40) && lyc > ly && lyc < kHeight) {
+                last = lyc - 1;
+            }
+            t += ((last - ly + 1) * kLineDots - kMode2Dots) * kTicksPerDot;
+            ly = last;
+            mode = 0;
+            continue;
+        }
         switch (mode) {
             case 2:
                 objects = std::min(objects_on_line(ly), 10);
@@ -198,8 +213,7 @@ int Core::video_step(std::int64_t when) {
             const std::uint8_t old = s_.stat;
             s_.stat = with_mode(s_.stat, 3);
             stat_changed(old);
-            remap_vram();
-            break;
+            break;  // VRAM's pages stay closed from mode 2 to mode 0 (see remap_vram)
         }
         case 3: {
             if (draw_ && s_.ly < kHeight) draw_line(line_x_, kWidth);
@@ -214,7 +228,6 @@ int Core::video_step(std::int64_t when) {
             s_.stat = with_mode(s_.stat, 0);
             stat_changed(old);
             next = kMode0Dots - s_.obj_count * 6 - (s_.io[0x43] & 7);
-            remap_vram();
             break;
         }
         case 0: {
