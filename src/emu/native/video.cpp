@@ -2,6 +2,7 @@
 // run on time, the others when someone looks), and the pixels of a line drawn at the end of its
 // mode 3 only for frames someone will see.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <tuple>
 
@@ -76,6 +77,20 @@ constexpr std::array<std::uint16_t, 256> make_row_spread(bool mirrored) {
 }
 constexpr auto kRowSpread = make_row_spread(false);
 constexpr auto kRowSpreadMirrored = make_row_spread(true);
+
+// Four 2-bit colours (pixel k in bits 2k and 2k + 1) as four bytes in pixel order: a tile's
+// colours for the objects' sake in two stores instead of eight.
+constexpr std::array<std::uint32_t, 256> make_colour_bytes() {
+    std::array<std::uint32_t, 256> table{};
+    for (int v = 0; v < 256; ++v) {
+        const std::array<std::uint8_t, 4> bytes = {
+            static_cast<std::uint8_t>(v & 3), static_cast<std::uint8_t>((v >> 2) & 3),
+            static_cast<std::uint8_t>((v >> 4) & 3), static_cast<std::uint8_t>(v >> 6)};
+        table[v] = std::bit_cast<std::uint32_t>(bytes);
+    }
+    return table;
+}
+constexpr auto kColourBytes = make_colour_bytes();
 
 // The 16 pairs of a 4-colour palette as two neighbouring pixels, by colour | next colour << 2.
 void make_pixel_pairs(const std::uint32_t* colours, std::uint64_t* pairs) {
@@ -210,10 +225,10 @@ int Core::video_step(std::int64_t when) {
             count_line_objects();
             next = kMode3Dots + s_.obj_count * 6 + (s_.io[0x43] & 7);
             s_.mode = 3;
-            const std::uint8_t old = s_.stat;
+            // STAT's line can't rise (mode 3 has no interrupt of its own) and VRAM's pages stay
+            // closed from mode 2 to mode 0 (see remap_vram).
             s_.stat = with_mode(s_.stat, 3);
-            stat_changed(old);
-            break;  // VRAM's pages stay closed from mode 2 to mode 0 (see remap_vram)
+            break;
         }
         case 3: {
             if (draw_ && s_.ly < kHeight) draw_line(line_x_, kWidth);
@@ -378,10 +393,11 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
         for (int k = 0; k < 4; ++k)
             std::memcpy(tile_rgb + 2 * k, &palette[(bits >> (4 * k)) & 15], 8);
         if constexpr (kKeepInfo) {
-            const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
-#pragma GCC unroll 8
-            for (int i = 0; i < 8; ++i)
-                info[pos + i] = static_cast<std::uint8_t>(((bits >> (2 * i)) & 3) | priority);
+            const std::uint32_t priority = (attributes & 0x80) ? 0x04040404u : 0;
+            const std::uint32_t left = kColourBytes[bits & 0xFF] | priority;
+            const std::uint32_t right = kColourBytes[bits >> 8] | priority;
+            std::memcpy(info + pos, &left, 4);
+            std::memcpy(info + pos + 4, &right, 4);
         }
     }
 }
