@@ -113,7 +113,7 @@ void Core::count_line_objects() {
 
 int Core::objects_on_line(int line) {
     if (line_objects_stale_) count_objects_per_line();
-    return line_objects_[line];
+    return line < kHeight ? line_objects_[line] : 0;  // a forged state's mode 2 in V-Blank
 }
 
 // All lines at once, worked out again only after OAM or the object height changed.
