@@ -25,10 +25,10 @@ enum class Mbc : std::uint8_t { kNone, kMbc1, kMbc2, kMbc3, kMbc5 };
 // Hardware that acts at a time of its own; each slot holds its next time (kNever when idle).
 enum Event : int {
     kEiEvent,        // IME set, one instruction after EI
-    kVideoEvent,     // the PPU's next mode change
+    kVideoEvent,     // the PPU's next mode change that must happen on time (see video_reschedule)
     kFrameEvent,     // the frame counter, at the start of VBlank
     kTimerIrqEvent,  // TIMA reload and interrupt after an overflow
-    kTimerEvent,     // the next TIMA increment
+    kTimerEvent,     // the TIMA increment that overflows (the others are counted when needed)
     kApuFrameEvent,  // the sound frame sequencer (512 Hz)
     kSerialEvent,    // the end of a serial transfer on the internal clock
     kOamDmaEvent,    // the next OAM DMA byte
@@ -80,8 +80,11 @@ struct State {
     // After a speed switch DIV holds its value until mGBA's pending timer step lands.
     std::int64_t div_hold_until;
     std::uint8_t div_hold_value;
+    // The next TIMA increment (kNever while stopped): io[0x05] counts those before it.
+    std::int64_t tima_at;
 
     // video
+    std::int64_t video_at;  // the PPU's next mode change, done when due or when someone looks
     int ly, ly_register_shadow, mode, obj_count, window_line;
     std::uint8_t stat;  // bits 0-6 as the PPU keeps them
     bool window_triggered;
@@ -170,17 +173,34 @@ class Core {
     void write_div();
     void write_tac(std::uint8_t value);
     void schedule_timer();
+    std::int64_t tima_period() const;
+    int tima_increments(std::int64_t until) const;  // since io[0x05] was brought up to date
+    void tima_settle(std::int64_t until);
+    void schedule_tima_overflow();
     void timer_tick(std::int64_t when);
     void serial_done();
     void set_double_speed(bool on);
     // video.cpp
-    void video_event(std::int64_t when);
+    // Mode changes due by `until`, in order (the ones no event was scheduled for run late, when
+    // the CPU or DMA looks at the PPU, since nothing could have seen them earlier).
+    void video_advance(std::int64_t until) {
+        if (s_.video_at <= until) video_catch_up(until);
+    }
+    void video_catch_up(std::int64_t until);
+    int video_step(std::int64_t when);
+    bool video_must_run(int mode, int ly) const;
+    void video_reschedule();
     void write_lcdc(std::uint8_t value);
     void write_stat(std::uint8_t value);
     void write_lyc(std::uint8_t value);
     void stat_changed(std::uint8_t old_stat);
     void count_line_objects();
-    void objects_changed() { line_objects_stale_ = true; }
+    void objects_changed() {
+        line_objects_stale_ = true;
+        // Mode 3 lasts longer with more objects; in V-Blank the next change that must run comes
+        // by line 0's start at the latest, whatever the objects (OAM DMA lands there).
+        if (s_.mode != 1) video_reschedule();
+    }
     void count_objects_per_line();
     int objects_on_line(int line);
     void remap_vram();
@@ -212,9 +232,6 @@ class Core {
     // The earliest slot's time and index (recompute_next_event after writing s_.events directly).
     std::int64_t next_event_ = kNever;
     int next_slot_ = 0;
-    // Set by the CPU while it runs: next_event_, or earlier when the next instruction boundary
-    // has more to do than fetch (see Cpu::refresh).
-    std::int64_t cpu_attention_ = 0;
     // When the last frame event fell due and whether the CPU slept then (see frame_counted).
     std::int64_t frame_event_at_ = 0;
     bool frame_event_while_halted_ = false;

@@ -17,6 +17,8 @@ struct Cpu {
     std::int64_t now;   // s.now while the CPU runs
     std::int64_t next;  // m.next_event_
     std::int64_t mc;    // ticks per M-cycle at the current speed
+    // next, or earlier when the next instruction boundary has more to do than fetch.
+    std::int64_t attention;
 
     // Between two instructions the frame loop looks at one number: events fall due, the frame
     // ended, the CPU sleeps, the HALT bug repeats a byte or an interrupt is taken. All but the
@@ -34,7 +36,7 @@ struct Cpu {
         next = m.next_event_;
         const bool wanted =
             s.frame_done || s.halted || s.halt_bug || (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F));
-        m.cpu_attention_ = wanted ? kAttention : next;
+        attention = wanted ? kAttention : next;
     }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
@@ -57,6 +59,8 @@ struct Cpu {
         std::uint8_t value;
         if (page) [[likely]] {
             value = page[address & 0xFFF];
+        } else if (address >= 0xFF80) {  // HRAM and IE: plain memory, never blocked by DMA
+            value = s.hram[address & 0x7F];
         } else {
             save();
             value = m.read_slow(address);
@@ -70,6 +74,8 @@ struct Cpu {
         std::uint8_t* page = m.write_page_[address >> 12];
         if (page) [[likely]] {
             page[address & 0xFFF] = value;
+        } else if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
+            s.hram[address & 0x7F] = value;
         } else {
             save();
             m.write_slow(address, value);
@@ -319,12 +325,15 @@ struct Cpu {
         // As mGBA: the fetch slot notices the interrupt, two pushes, then two idle M-cycles.
         const std::int64_t start = now;
         s.ime = false;
-        s.events[kEiEvent] = kNever;
-        m.recompute_next_event();
+        if (s.events[kEiEvent] != kNever) {
+            s.events[kEiEvent] = kNever;
+            m.recompute_next_event();
+        }
         refresh();
         idle();
         write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
-        run_events(start + 7 * (mc / 4));  // the vector is chosen late in the first push
+        // The vector is chosen late in the first push.
+        if (start + 7 * (mc / 4) >= next) run_events(start + 7 * (mc / 4));
         const std::uint8_t pending = s.hram[0x7F] & s.io[0x0F] & 0x1F;
         std::uint16_t vector = 0;
         for (int bit = 0; bit < 5; ++bit) {
@@ -342,7 +351,7 @@ struct Cpu {
 
     void halt(std::int64_t fetch_start) {
         const int t = mc / 4;
-        run_events(fetch_start + 3 * t);
+        if (fetch_start + 3 * t >= next) run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
             // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
             if (!s.ime) s.halt_bug = true;
@@ -406,6 +415,8 @@ struct Cpu {
         std::uint8_t op;
         if (page) [[likely]] {
             op = page[s.pc & 0xFFF];
+        } else if (s.pc >= 0xFF80) {
+            op = s.hram[s.pc & 0x7F];
         } else {
             save();
             op = m.read_slow(s.pc);
@@ -592,10 +603,12 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             idle();
             return;
         case 0xD9:
-            m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
-            refresh();
             s.pc = pop();
             idle();
+            // IME is set 7 T-cycles after the fetch as after EI, but within RETI's own cycles, and
+            // only a boundary between instructions looks at it: no event needed.
+            s.ime = true;
+            refresh();
             return;
         case 0xC0:
         case 0xC8:
@@ -775,6 +788,7 @@ void Core::step() {
     cpu.sync_until(s_.now - 1);  // what happened during the instruction, as a tracer sees it
     cpu.save();
     if (s_.frame_done) frame_counted();
+    video_advance(s_.now - 1);
 }
 
 void Core::run_until_frame_end() {
@@ -782,7 +796,7 @@ void Core::run_until_frame_end() {
     while (true) {
         std::int64_t fetch_start = cpu.now;
         std::uint8_t op;
-        if (cpu.now >= cpu_attention_) [[unlikely]] {
+        if (cpu.now >= cpu.attention) [[unlikely]] {
             cpu.sync();
             if (s_.frame_done) break;
             if (s_.halted) {

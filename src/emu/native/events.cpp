@@ -57,6 +57,7 @@ Core::Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_
 
 void Core::reset() {
     s_ = State{};
+    s_.video_at = kNever;
     next_event_ = kNever;
     next_slot_ = 0;
     s_.events.fill(kNever);
@@ -150,16 +151,17 @@ void Core::reset() {
     if (color_) {
         s_.ly = 144;
         io[0x44] = 144;
-        schedule(kVideoEvent, 20 * kTicksPerDot);
+        s_.video_at = 20 * kTicksPerDot;
     } else {
         s_.ly = 154;
         io[0x44] = 0;
-        schedule(kVideoEvent, 56 * kTicksPerDot);
+        s_.video_at = 56 * kTicksPerDot;
     }
     schedule_timer();
     s_.rtc_last_latch = clock_seconds();
     remap();
     objects_changed();
+    video_reschedule();
     palettes_changed();
 }
 
@@ -168,6 +170,7 @@ void Core::state_replaced() {
     recompute_next_event();
     remap();
     objects_changed();
+    video_reschedule();
     palettes_changed();
 }
 
@@ -212,7 +215,8 @@ void Core::dispatch(Event event, std::int64_t when) {
             s_.ime = true;
             break;
         case kVideoEvent:
-            video_event(when);
+            video_advance(when);
+            video_reschedule();
             break;
         case kFrameEvent:
             ++s_.frame_counter;
@@ -222,8 +226,10 @@ void Core::dispatch(Event event, std::int64_t when) {
             if (!(s_.io[0x40] & 0x80) && draw_) frame_.fill(0xFFFFFF);  // a switched-off screen
             break;
         case kTimerIrqEvent:
+            tima_settle(when);
             s_.io[0x05] = s_.io[0x06];
             s_.io[0x0F] |= 0x04;
+            schedule_tima_overflow();
             break;
         case kTimerEvent:
             timer_tick(when);
@@ -239,10 +245,12 @@ void Core::dispatch(Event event, std::int64_t when) {
             serial_done();
             break;
         case kOamDmaEvent:
+            video_advance(when);  // DMA sees the PPU's mode
             oam_dma_step();
             if (s_.oam_dma_remaining > 0) schedule(kOamDmaEvent, when + ticks_per_mcycle());
             break;
         case kHdmaEvent:
+            video_advance(when);
             hdma_step();
             if (s_.hdma_remaining > 0) {
                 schedule(kHdmaEvent, when + 4);
@@ -267,8 +275,10 @@ void Core::schedule_timer() {
     const std::int64_t counter = (s_.now - s_.div_epoch) / ticks_per_cycle;
     if (s_.io[0x07] & 4) {
         const int period = kTimaPeriods[s_.io[0x07] & 3];
-        s_.events[kTimerEvent] = s_.div_epoch + (counter / period + 1) * period * ticks_per_cycle;
+        s_.tima_at = s_.div_epoch + (counter / period + 1) * period * ticks_per_cycle;
+        s_.events[kTimerEvent] = s_.tima_at + (0xFF - s_.io[0x05]) * tima_period();
     } else {
+        s_.tima_at = kNever;
         s_.events[kTimerEvent] = kNever;
     }
     const int apu_period = s_.double_speed ? 0x4000 : 0x2000;
@@ -277,19 +287,42 @@ void Core::schedule_timer() {
     recompute_next_event();
 }
 
+// TIMA's increments are counted from the clock when someone looks (reads, writes to the timer,
+// speed switches) and only the one that overflows is an event: the interrupt is all that
+// happens on its own.
+std::int64_t Core::tima_period() const {
+    return kTimaPeriods[s_.io[0x07] & 3] * (s_.double_speed ? 1 : 2);
+}
+
+int Core::tima_increments(std::int64_t until) const {
+    if (until < s_.tima_at) return 0;
+    return static_cast<int>((until - s_.tima_at) / tima_period() + 1);
+}
+
+void Core::tima_settle(std::int64_t until) {
+    const int increments = tima_increments(until);
+    if (increments == 0) return;
+    s_.io[0x05] = static_cast<std::uint8_t>(s_.io[0x05] + increments);
+    s_.tima_at += increments * tima_period();
+}
+
+void Core::schedule_tima_overflow() {
+    schedule(kTimerEvent,
+             s_.tima_at == kNever ? kNever : s_.tima_at + (0xFF - s_.io[0x05]) * tima_period());
+}
+
 void Core::timer_tick(std::int64_t when) {
+    tima_settle(when);  // TIMA wraps to 0 at `when`
     const int t = ticks_per_mcycle() / 4;
-    if (++s_.io[0x05] == 0) {
-        // TIMA reads 0 for a cycle, then TMA is loaded and the interrupt requested.
-        const int mcycle = ticks_per_mcycle();
-        const std::int64_t grid = when + ((s_.now - when) % mcycle + mcycle) % mcycle;
-        schedule(kTimerIrqEvent, grid + 4 * t);
-    }
-    const int ticks_per_cycle = s_.double_speed ? 1 : 2;
-    schedule(kTimerEvent, when + kTimaPeriods[s_.io[0x07] & 3] * ticks_per_cycle);
+    // TIMA reads 0 for a cycle, then TMA is loaded and the interrupt requested.
+    const int mcycle = ticks_per_mcycle();
+    const std::int64_t grid = when + ((s_.now - when) % mcycle + mcycle) % mcycle;
+    schedule(kTimerIrqEvent, grid + 4 * t);
+    schedule_tima_overflow();
 }
 
 void Core::write_div() {
+    tima_settle(s_.now);
     const std::uint16_t counter = system_counter();
     if ((s_.io[0x07] & 4) && (counter & (kTimaPeriods[s_.io[0x07] & 3] / 2))) {
         if (++s_.io[0x05] == 0) schedule(kTimerIrqEvent, s_.now + 2 * ticks_per_mcycle());
@@ -301,6 +334,7 @@ void Core::write_div() {
 }
 
 void Core::write_tac(std::uint8_t value) {
+    tima_settle(s_.now);
     s_.io[0x07] = value | 0xF8;
     if (value & 4) {
         // As mGBA: starting the timer delays the counter's next step by the part already done.
@@ -330,6 +364,7 @@ void Core::serial_done() {
 // mGBA counts DIV in steps batched up to its next change; the batch under way when the speed
 // switches is counted at the new speed when it lands. DIV holds its value until then.
 void Core::set_double_speed(bool on) {
+    tima_settle(s_.now);
     const int old_ticks = s_.double_speed ? 1 : 2, new_ticks = on ? 1 : 2;
     const std::int64_t counter = (s_.now - s_.div_epoch) / old_ticks;
     const std::int64_t boundary = (counter / 256 + 1) * 256;

@@ -86,17 +86,21 @@ void Core::remap() {
 }
 
 // VRAM is closed to the CPU in mode 3 (and to reads during OAM DMA): the only pages the PPU's
-// mode changes move.
+// mode changes move. The page tables open it only while no mode 3 can begin unseen and no line
+// is drawn: in V-Blank or with the screen off; otherwise the slow path brings the PPU up to date
+// and looks at the mode.
 void Core::remap_vram() {
     std::uint8_t* vram = s_.vram.data() + s_.vram_bank * 0x2000;
-    const bool vram_open = s_.mode != 3 && s_.oam_dma_remaining == 0;
-    read_page_[8] = vram_open ? vram : nullptr;
-    read_page_[9] = vram_open ? vram + 0x1000 : nullptr;
-    write_page_[8] = s_.mode != 3 ? vram : nullptr;
-    write_page_[9] = s_.mode != 3 ? vram + 0x1000 : nullptr;
+    const bool open = s_.mode == 1 || !(s_.io[0x40] & 0x80);
+    const bool read_open = open && s_.oam_dma_remaining == 0;
+    read_page_[8] = read_open ? vram : nullptr;
+    read_page_[9] = read_open ? vram + 0x1000 : nullptr;
+    write_page_[8] = open ? vram : nullptr;
+    write_page_[9] = open ? vram + 0x1000 : nullptr;
 }
 
 std::uint8_t Core::read_slow(std::uint16_t address) {
+    video_advance(s_.now);
     if (s_.oam_dma_remaining > 0) {
         const int bus = dma_bus(s_.oam_dma_source, color_);
         if ((bus && bus == dma_bus(address, color_)) || (address >= 0xFE00 && address < 0xFF00)) {
@@ -177,6 +181,8 @@ std::uint8_t Core::read_io(std::uint8_t reg) const {
         case 0x04:
             if (s_.now < s_.div_hold_until) return s_.div_hold_value;
             return static_cast<std::uint8_t>(system_counter() >> 8);
+        case 0x05:
+            return static_cast<std::uint8_t>(s_.io[0x05] + tima_increments(s_.now));
         case 0x41:
             return static_cast<std::uint8_t>(0x80 | s_.stat);
         case 0x69:
@@ -192,6 +198,7 @@ std::uint8_t Core::read_io(std::uint8_t reg) const {
 }
 
 void Core::write_slow(std::uint16_t address, std::uint8_t value) {
+    video_advance(s_.now);
     if (address < 0x8000) {
         write_cart(address, value);
     } else if (address < 0xA000) {
@@ -268,12 +275,14 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
             write_div();
             return;
         case 0x05:
+            tima_settle(s_.now);
             if (value && s_.events[kTimerIrqEvent] != kNever &&
                 s_.events[kTimerIrqEvent] - s_.now > 2) {
                 s_.events[kTimerIrqEvent] = kNever;
                 recompute_next_event();
             }
             s_.io[0x05] = value;
+            schedule_tima_overflow();
             return;
         case 0x07:
             write_tac(value);
@@ -309,8 +318,13 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
             s_.io[0x4F] = value;
             remap();
             return;
+        case 0x43:
+            s_.io[0x43] = value;
+            video_reschedule();  // SCX's fine scroll lengthens mode 3
+            return;
         case 0x55:
             if (color_) start_hdma(value);
+            video_reschedule();
             return;
         case 0x69:
         case 0x6B:

@@ -67,7 +67,9 @@ std::uint32_t crc32c(std::span<const std::uint8_t> bytes) {
 
 constexpr char kStateMagic[8] = {'C', 'R', 'L', 'N', 'A', 'T', 'V', 'E'};
 constexpr char kMgbaStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
-constexpr std::uint32_t kStateVersion = 2;  // 2: CRC-32C instead of zlib's CRC-32
+// 2: CRC-32C instead of zlib's CRC-32; 3: the PPU's next mode change apart from its event, and
+// the next TIMA increment
+constexpr std::uint32_t kStateVersion = 3;
 struct StateHeader {
     char magic[8];
     std::uint32_t version;

@@ -1,6 +1,8 @@
-// The PPU: mode timing, LY/STAT and their interrupts as events (always), and the pixels of a
-// line drawn at the end of its mode 3 only for frames someone will see.
+// The PPU: mode timing, LY/STAT and their interrupts (as events only where a mode change must
+// run on time, the others when someone looks), and the pixels of a line drawn at the end of its
+// mode 3 only for frames someone will see.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <tuple>
 
@@ -76,6 +78,20 @@ constexpr std::array<std::uint16_t, 256> make_row_spread(bool mirrored) {
 constexpr auto kRowSpread = make_row_spread(false);
 constexpr auto kRowSpreadMirrored = make_row_spread(true);
 
+// Four 2-bit colours (pixel k in bits 2k and 2k + 1) as four bytes in pixel order: a tile's
+// colours for the objects' sake in two stores instead of eight.
+constexpr std::array<std::uint32_t, 256> make_colour_bytes() {
+    std::array<std::uint32_t, 256> table{};
+    for (int v = 0; v < 256; ++v) {
+        const std::array<std::uint8_t, 4> bytes = {
+            static_cast<std::uint8_t>(v & 3), static_cast<std::uint8_t>((v >> 2) & 3),
+            static_cast<std::uint8_t>((v >> 4) & 3), static_cast<std::uint8_t>(v >> 6)};
+        table[v] = std::bit_cast<std::uint32_t>(bytes);
+    }
+    return table;
+}
+constexpr auto kColourBytes = make_colour_bytes();
+
 // The 16 pairs of a 4-colour palette as two neighbouring pixels, by colour | next colour << 2.
 void make_pixel_pairs(const std::uint32_t* colours, std::uint64_t* pairs) {
     for (int n = 0; n < 16; ++n) {
@@ -97,7 +113,7 @@ void Core::count_line_objects() {
 
 int Core::objects_on_line(int line) {
     if (line_objects_stale_) count_objects_per_line();
-    return line_objects_[line];
+    return line < kHeight ? line_objects_[line] : 0;  // a forged state's mode 2 in V-Blank
 }
 
 // All lines at once, worked out again only after OAM or the object height changed.
@@ -121,7 +137,87 @@ void Core::palettes_changed() {
         make_pixel_pairs(&bg_rgb_[p * 4], &bg_pairs_[p * 16]);
 }
 
-void Core::video_event(std::int64_t when) {
+void Core::video_catch_up(std::int64_t until) {
+    while (s_.video_at <= until) {
+        const std::int64_t when = s_.video_at;
+        const int dots = video_step(when);
+        s_.video_at = dots < 0 ? kNever : when + dots * kTicksPerDot;
+    }
+}
+
+// Whether the change out of `mode` on line `ly` must run at its own time: it may request an
+// interrupt, start H-Blank DMA, end the frame or open VRAM to the page tables again. The others
+// wait until the CPU (or DMA) reads or writes something of the PPU's (read_slow, write_slow),
+// which is the only way to tell when they ran: about two changes in three. That includes the
+// drawing of a line at the end of its mode 3: everything it reads (VRAM, OAM, palettes, video
+// registers) changes only after the PPU was brought up to date.
+bool Core::video_must_run(int mode, int ly) const {
+    const std::uint8_t stat = s_.stat;
+    switch (mode) {
+        case 2:  // to mode 3: STAT's line can only fall
+            return false;
+        case 3:  // to H-Blank
+            return (stat & 0x08) || (s_.hdma_active && s_.io[0x55] != 0xFF);
+        case 0:  // to the next line's mode 2, or V-Blank
+            return ly + 1 >= kHeight || (stat & 0x20) || ((stat & 0x40) && s_.io[0x45] == ly + 1);
+        default:  // a line of V-Blank ends; after the last, VRAM closes to the page tables
+            return ly >= 154 || (stat & 0x40);
+    }
+}
+
+// Schedules the first mode change from video_at on that must run on time, walking the ones in
+// between as video_step would time them with the registers as they are now (writes that change
+// the timing or what must run call this again).
+void Core::video_reschedule() {
+    std::int64_t t = s_.video_at;
+    if (t == kNever || !(s_.io[0x40] & 0x80)) {
+        schedule(kVideoEvent, t);
+        return;
+    }
+    int mode = s_.mode, ly = s_.ly, objects = s_.obj_count;
+    const int fine_x = s_.io[0x43] & 7;
+    while (!video_must_run(mode, ly)) {
+        if (mode == 2 && !video_must_run(3, ly)) {
+            // No H-Blank of this frame needs running: every line lasts 456 dots whatever its
+            // objects and scroll, so the walk jumps to the first line whose end must run.
+            int last = kHeight - 1;
+            const std::uint8_t stat = s_.stat, lyc = s_.io[0x45];
+            if (stat & 0x20) {
+                last = ly;
+            } else if ((stat & 0x40) && lyc > ly && lyc < kHeight) {
+                last = lyc - 1;
+            }
+            t += ((last - ly + 1) * kLineDots - kMode2Dots) * kTicksPerDot;
+            ly = last;
+            mode = 0;
+            continue;
+        }
+        switch (mode) {
+            case 2:
+                objects = std::min(objects_on_line(ly), 10);
+                t += (kMode3Dots + objects * 6 + fine_x) * kTicksPerDot;
+                mode = 3;
+                break;
+            case 3:
+                t += (kMode0Dots - objects * 6 - fine_x) * kTicksPerDot;
+                mode = 0;
+                break;
+            case 0:  // the last visible line's end always runs
+                ++ly;
+                t += kMode2Dots * kTicksPerDot;
+                mode = 2;
+                break;
+            default:  // ly 154 always runs
+                ++ly;
+                t += (ly == 154 ? kLineDots - 8 : ly == 153 ? 8 : kLineDots) * kTicksPerDot;
+                break;
+        }
+    }
+    schedule(kVideoEvent, t);
+}
+
+// One mode change at `when`; returns the dots to the next (-1: none, the screen is off).
+int Core::video_step(std::int64_t when) {
     const std::uint8_t lyc = s_.io[0x45];
     int next = 0;
     switch (s_.mode) {
@@ -129,10 +225,9 @@ void Core::video_event(std::int64_t when) {
             count_line_objects();
             next = kMode3Dots + s_.obj_count * 6 + (s_.io[0x43] & 7);
             s_.mode = 3;
-            const std::uint8_t old = s_.stat;
+            // STAT's line can't rise (mode 3 has no interrupt of its own) and VRAM's pages stay
+            // closed from mode 2 to mode 0 (see remap_vram).
             s_.stat = with_mode(s_.stat, 3);
-            stat_changed(old);
-            remap_vram();
             break;
         }
         case 3: {
@@ -148,7 +243,6 @@ void Core::video_event(std::int64_t when) {
             s_.stat = with_mode(s_.stat, 0);
             stat_changed(old);
             next = kMode0Dots - s_.obj_count * 6 - (s_.io[0x43] & 7);
-            remap_vram();
             break;
         }
         case 0: {
@@ -161,6 +255,7 @@ void Core::video_event(std::int64_t when) {
             } else {
                 next = kLineDots;
                 s_.mode = 1;
+                remap_vram();
                 schedule(kFrameEvent, when);
                 if (!stat_line(old) && (s_.stat & 0x20)) s_.io[0x0F] |= 0x02;
                 s_.io[0x0F] |= 0x01;
@@ -173,7 +268,7 @@ void Core::video_event(std::int64_t when) {
             break;
         }
         default: {  // a line of VBlank ends
-            if (!(s_.io[0x40] & 0x80)) return;
+            if (!(s_.io[0x40] & 0x80)) return -1;
             ++s_.ly;
             if (s_.ly == 155) {
                 s_.ly = 0;
@@ -200,7 +295,7 @@ void Core::video_event(std::int64_t when) {
             break;
         }
     }
-    schedule(kVideoEvent, when + next * kTicksPerDot);
+    return next;
 }
 
 void Core::write_lcdc(std::uint8_t value) {
@@ -208,7 +303,7 @@ void Core::write_lcdc(std::uint8_t value) {
     const int t = ticks_per_mcycle() / 4;
     if (!was_on && on) {
         s_.mode = 2;
-        schedule(kVideoEvent, s_.now + t + (kMode2Dots - 5) * kTicksPerDot);
+        s_.video_at = s_.now + t + (kMode2Dots - 5) * kTicksPerDot;
         s_.ly = 0;
         s_.io[0x44] = 0;
         s_.window_line = 0;
@@ -224,25 +319,30 @@ void Core::write_lcdc(std::uint8_t value) {
         s_.stat = with_mode(s_.stat, 0);
         s_.ly = 0;
         s_.io[0x44] = 0;
+        s_.video_at = kNever;
         s_.events[kVideoEvent] = kNever;
         s_.events[kFrameEvent] = kNever;
         recompute_next_event();
         schedule(kFrameEvent, s_.now + t + 70224 * kTicksPerDot);
     }
-    if ((s_.io[0x40] ^ value) & 4) objects_changed();
+    const bool height_changed = (s_.io[0x40] ^ value) & 4;
     s_.io[0x40] = value;
+    if (height_changed) line_objects_stale_ = true;
+    video_reschedule();
     remap();
 }
 
 void Core::write_stat(std::uint8_t value) {
     const std::uint8_t old = s_.stat;
     s_.stat = static_cast<std::uint8_t>((s_.stat & 7) | (value & 0x78));
+    video_reschedule();
     if (!(s_.io[0x40] & 0x80) || color_) return;
     if (!stat_line(old) && s_.mode < 3) s_.io[0x0F] |= 0x02;  // the DMG's STAT write quirk
 }
 
 void Core::write_lyc(std::uint8_t value) {
     s_.io[0x45] = value;
+    video_reschedule();
     if (!(s_.io[0x40] & 0x80)) return;
     const std::uint8_t old = s_.stat;
     s_.stat = static_cast<std::uint8_t>((s_.stat & ~4) | (value == s_.ly ? 4 : 0));
@@ -293,10 +393,11 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
         for (int k = 0; k < 4; ++k)
             std::memcpy(tile_rgb + 2 * k, &palette[(bits >> (4 * k)) & 15], 8);
         if constexpr (kKeepInfo) {
-            const auto priority = static_cast<std::uint8_t>((attributes & 0x80) ? 4 : 0);
-#pragma GCC unroll 8
-            for (int i = 0; i < 8; ++i)
-                info[pos + i] = static_cast<std::uint8_t>(((bits >> (2 * i)) & 3) | priority);
+            const std::uint32_t priority = (attributes & 0x80) ? 0x04040404u : 0;
+            const std::uint32_t left = kColourBytes[bits & 0xFF] | priority;
+            const std::uint32_t right = kColourBytes[bits >> 8] | priority;
+            std::memcpy(info + pos, &left, 4);
+            std::memcpy(info + pos + 4, &right, 4);
         }
     }
 }
@@ -307,7 +408,7 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
 // dot clock, plus the dot its write lands after ours: measured on Crystal in double speed).
 void Core::draw_line_so_far() {
     if (!draw_ || s_.mode != 3 || s_.ly >= kHeight) return;
-    const std::int64_t dots_left = (s_.events[kVideoEvent] - s_.now) / kTicksPerDot;
+    const std::int64_t dots_left = (s_.video_at - s_.now) / kTicksPerDot;
     const int x = static_cast<int>(std::min<std::int64_t>(
         kWidth, 168 + 6 * static_cast<std::int64_t>(s_.obj_count) - dots_left));
     if (x <= line_x_) return;
