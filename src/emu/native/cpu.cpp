@@ -55,10 +55,10 @@ struct Cpu {
     }
     [[gnu::always_inline]] std::uint8_t read(std::uint16_t address) {
         sync();
-        const std::uint8_t* page = m.read_page_[address >> 12];
+        const std::uintptr_t page = m.read_page_[address >> 12];
         std::uint8_t value;
         if (page) [[likely]] {
-            value = page[address & 0xFFF];
+            value = *reinterpret_cast<const std::uint8_t*>(page + address);
         } else if (address >= 0xFF80) {  // HRAM and IE: plain memory, never blocked by DMA
             value = s.hram[address & 0x7F];
         } else {
@@ -71,9 +71,9 @@ struct Cpu {
     }
     [[gnu::always_inline]] void write(std::uint16_t address, std::uint8_t value) {
         sync();
-        std::uint8_t* page = m.write_page_[address >> 12];
+        const std::uintptr_t page = m.write_page_[address >> 12];
         if (page) [[likely]] {
-            page[address & 0xFFF] = value;
+            *reinterpret_cast<std::uint8_t*>(page + address) = value;
         } else if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
             s.hram[address & 0x7F] = value;
         } else {
@@ -411,10 +411,10 @@ struct Cpu {
 
     // The opcode fetch between boundaries that need no attention: no event is due before it.
     [[gnu::always_inline]] std::uint8_t fetch() {
-        const std::uint8_t* page = m.read_page_[s.pc >> 12];
+        const std::uintptr_t page = m.read_page_[s.pc >> 12];
         std::uint8_t op;
         if (page) [[likely]] {
-            op = page[s.pc & 0xFFF];
+            op = *reinterpret_cast<const std::uint8_t*>(page + s.pc);
         } else if (s.pc >= 0xFF80) {
             op = s.hram[s.pc & 0x7F];
         } else {
