@@ -1,5 +1,7 @@
 // The SM83 interpreter: one switch over the opcode, memory through the page tables, hardware
 // events run only when the clock reaches the next one (at each memory access, as on the bus).
+#include <cstddef>
+
 #include "emu/native/core.h"
 
 namespace crl::emu::native {
@@ -85,9 +87,13 @@ struct Cpu {
     }
     [[gnu::always_inline]] void idle() { now += mc; }
     [[gnu::always_inline]] std::uint8_t imm() { return read(s.pc++); }
+    // PC moves once for both bytes: nothing outside the CPU looks at it within an instruction.
     [[gnu::always_inline]] std::uint16_t imm16() {
-        const std::uint8_t lo = imm();
-        return static_cast<std::uint16_t>(lo | imm() << 8);
+        const std::uint16_t pc = s.pc;
+        const std::uint8_t lo = read(pc);
+        const std::uint8_t hi = read(static_cast<std::uint16_t>(pc + 1));
+        s.pc = static_cast<std::uint16_t>(pc + 2);
+        return static_cast<std::uint16_t>(lo | hi << 8);
     }
 
     std::uint16_t bc() const { return static_cast<std::uint16_t>(s.b << 8 | s.c); }
@@ -130,23 +136,13 @@ struct Cpu {
                 }
         }
     }
+    // B, C, D, E, H, L, (HL), A as opcodes number them, found by a table load rather than a
+    // jump through a table of cases per operand.
+    static constexpr std::array<std::uint8_t, 8> kRegOffset = {
+        offsetof(State, b), offsetof(State, c), offsetof(State, d), offsetof(State, e),
+        offsetof(State, h), offsetof(State, l), offsetof(State, a), offsetof(State, a)};
     [[gnu::always_inline]] std::uint8_t& reg(int index) {
-        switch (index) {
-            case 0:
-                return s.b;
-            case 1:
-                return s.c;
-            case 2:
-                return s.d;
-            case 3:
-                return s.e;
-            case 4:
-                return s.h;
-            case 5:
-                return s.l;
-            default:
-                return s.a;
-        }
+        return reinterpret_cast<std::uint8_t*>(&s)[kRegOffset[index]];
     }
     [[gnu::always_inline]] std::uint8_t get(int index) {
         return index == 6 ? read(hl()) : reg(index);
@@ -158,16 +154,33 @@ struct Cpu {
             reg(index) = v;
         }
     }
-    [[gnu::always_inline]] bool condition(int cc) const {
-        switch (cc) {
-            case 0:
-                return !(s.f & kZ);
-            case 1:
-                return s.f & kZ;
-            case 2:
-                return !(s.f & kC);
-            default:
-                return s.f & kC;
+    [[gnu::always_inline]] void jr(bool taken) {
+        const auto offset = static_cast<std::int8_t>(imm());
+        if (taken) {
+            s.pc = static_cast<std::uint16_t>(s.pc + offset);
+            idle();
+        }
+    }
+    [[gnu::always_inline]] void jp(bool taken) {
+        const std::uint16_t target = imm16();
+        if (taken) {
+            s.pc = target;
+            idle();
+        }
+    }
+    [[gnu::always_inline]] void call(bool taken) {
+        const std::uint16_t target = imm16();
+        if (taken) {
+            idle();
+            push(s.pc);
+            s.pc = target;
+        }
+    }
+    [[gnu::always_inline]] void ret(bool taken) {
+        idle();
+        if (taken) {
+            s.pc = pop();
+            idle();
         }
     }
 
@@ -411,18 +424,19 @@ struct Cpu {
 
     // The opcode fetch between boundaries that need no attention: no event is due before it.
     [[gnu::always_inline]] std::uint8_t fetch() {
-        const std::uintptr_t page = m.read_page_[s.pc >> 12];
+        const std::uint16_t pc = s.pc;
+        const std::uintptr_t page = m.read_page_[pc >> 12];
         std::uint8_t op;
         if (page) [[likely]] {
-            op = *reinterpret_cast<const std::uint8_t*>(page + s.pc);
-        } else if (s.pc >= 0xFF80) {
-            op = s.hram[s.pc & 0x7F];
+            op = *reinterpret_cast<const std::uint8_t*>(page + pc);
+        } else if (pc >= 0xFF80) {
+            op = s.hram[pc & 0x7F];
         } else {
             save();
-            op = m.read_slow(s.pc);
+            op = m.read_slow(pc);
             refresh();
         }
-        ++s.pc;
+        s.pc = static_cast<std::uint16_t>(pc + 1);
         now += mc;
         return op;
     }
@@ -533,18 +547,23 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             imm();
             out_of_line([&] { stop(m); });
             return;
+        // Conditional control flow: one case per condition, each testing its flag directly
+        // (flag tests worked out from the opcode cost a dozen instructions).
         case 0x18:
-        case 0x20:
-        case 0x28:
-        case 0x30:
-        case 0x38: {
-            const auto offset = static_cast<std::int8_t>(imm());
-            if (op == 0x18 || condition((op >> 3) & 3)) {
-                s.pc = static_cast<std::uint16_t>(s.pc + offset);
-                idle();
-            }
+            jr(true);
             return;
-        }
+        case 0x20:
+            jr(!(s.f & kZ));
+            return;
+        case 0x28:
+            jr(s.f & kZ);
+            return;
+        case 0x30:
+            jr(!(s.f & kC));
+            return;
+        case 0x38:
+            jr(s.f & kC);
+            return;
         case 0x27:
             daa();
             return;
@@ -566,16 +585,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             idle();
             return;
         case 0xC2:
-        case 0xCA:
-        case 0xD2:
-        case 0xDA: {
-            const std::uint16_t target = imm16();
-            if (condition((op >> 3) & 3)) {
-                s.pc = target;
-                idle();
-            }
+            jp(!(s.f & kZ));
             return;
-        }
+        case 0xCA:
+            jp(s.f & kZ);
+            return;
+        case 0xD2:
+            jp(!(s.f & kC));
+            return;
+        case 0xDA:
+            jp(s.f & kC);
+            return;
         case 0xE9:
             s.pc = hl();
             return;
@@ -587,17 +607,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             return;
         }
         case 0xC4:
-        case 0xCC:
-        case 0xD4:
-        case 0xDC: {
-            const std::uint16_t target = imm16();
-            if (condition((op >> 3) & 3)) {
-                idle();
-                push(s.pc);
-                s.pc = target;
-            }
+            call(!(s.f & kZ));
             return;
-        }
+        case 0xCC:
+            call(s.f & kZ);
+            return;
+        case 0xD4:
+            call(!(s.f & kC));
+            return;
+        case 0xDC:
+            call(s.f & kC);
+            return;
         case 0xC9:
             s.pc = pop();
             idle();
@@ -611,14 +631,16 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             refresh();
             return;
         case 0xC0:
+            ret(!(s.f & kZ));
+            return;
         case 0xC8:
+            ret(s.f & kZ);
+            return;
         case 0xD0:
+            ret(!(s.f & kC));
+            return;
         case 0xD8:
-            idle();
-            if (condition((op >> 3) & 3)) {
-                s.pc = pop();
-                idle();
-            }
+            ret(s.f & kC);
             return;
         case 0xC1:
         case 0xD1:
@@ -710,18 +732,54 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0x77 ... 0x7F:  // LD r, r' (0x76 is HALT)
             put((op >> 3) & 7, get(op & 7));
             return;
-        case 0x80 ... 0xBF:
-            alu((op >> 3) & 7, get(op & 7));
+        // One case per operation (the operand still by table), as above for the conditions.
+        case 0x80 ... 0x87:
+            alu(0, get(op & 7));
+            return;
+        case 0x88 ... 0x8F:
+            alu(1, get(op & 7));
+            return;
+        case 0x90 ... 0x97:
+            alu(2, get(op & 7));
+            return;
+        case 0x98 ... 0x9F:
+            alu(3, get(op & 7));
+            return;
+        case 0xA0 ... 0xA7:
+            alu(4, get(op & 7));
+            return;
+        case 0xA8 ... 0xAF:
+            alu(5, get(op & 7));
+            return;
+        case 0xB0 ... 0xB7:
+            alu(6, get(op & 7));
+            return;
+        case 0xB8 ... 0xBF:
+            alu(7, get(op & 7));
             return;
         case 0xC6:
+            alu(0, imm());
+            return;
         case 0xCE:
+            alu(1, imm());
+            return;
         case 0xD6:
+            alu(2, imm());
+            return;
         case 0xDE:
+            alu(3, imm());
+            return;
         case 0xE6:
+            alu(4, imm());
+            return;
         case 0xEE:
+            alu(5, imm());
+            return;
         case 0xF6:
+            alu(6, imm());
+            return;
         case 0xFE:
-            alu((op >> 3) & 7, imm());
+            alu(7, imm());
             return;
         case 0x04:
         case 0x0C:
