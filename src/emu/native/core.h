@@ -159,6 +159,7 @@ class Core {
     std::uint8_t read_cart_ram(std::uint16_t address) const;
     void write_cart_ram(std::uint16_t address, std::uint8_t value);
     void remap();
+    void remap_rom_bank();
     void latch_rtc();
     void start_hdma(std::uint8_t value);
     void oam_dma_step();
