@@ -249,13 +249,19 @@ struct Cpu {
                                         (((base & 0xFF) + offset) > 0xFF ? kC : 0));
         return static_cast<std::uint16_t>(base + static_cast<std::int8_t>(offset));
     }
+    // SP moves once for both bytes, as PC in imm16.
     [[gnu::always_inline]] void push(std::uint16_t v) {
-        write(--s.sp, static_cast<std::uint8_t>(v >> 8));
-        write(--s.sp, static_cast<std::uint8_t>(v));
+        const std::uint16_t sp = s.sp;
+        write(static_cast<std::uint16_t>(sp - 1), static_cast<std::uint8_t>(v >> 8));
+        write(static_cast<std::uint16_t>(sp - 2), static_cast<std::uint8_t>(v));
+        s.sp = static_cast<std::uint16_t>(sp - 2);
     }
     [[gnu::always_inline]] std::uint16_t pop() {
-        const std::uint8_t lo = read(s.sp++);
-        return static_cast<std::uint16_t>(lo | read(s.sp++) << 8);
+        const std::uint16_t sp = s.sp;
+        const std::uint8_t lo = read(sp);
+        const std::uint8_t hi = read(static_cast<std::uint16_t>(sp + 1));
+        s.sp = static_cast<std::uint16_t>(sp + 2);
+        return static_cast<std::uint16_t>(lo | hi << 8);
     }
 
     [[gnu::always_inline]] std::uint8_t rotate_shift(int op, std::uint8_t v) {
@@ -470,11 +476,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
     switch (op) {
         case 0x00:
             return;
-        case 0x01:
+        case 0x01:  // one case per register pair (see POP)
+            set_pair(0, imm16(), false);
+            return;
         case 0x11:
+            set_pair(1, imm16(), false);
+            return;
         case 0x21:
+            set_pair(2, imm16(), false);
+            return;
         case 0x31:
-            set_pair(op >> 4, imm16(), false);
+            set_pair(3, imm16(), false);
             return;
         case 0x02:
             write(bc(), s.a);
@@ -505,24 +517,51 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             set_hl(static_cast<std::uint16_t>(hl() - 1));
             return;
         case 0x03:
+            set_pair(0, static_cast<std::uint16_t>(pair(0, false) + 1), false);
+            idle();
+            return;
         case 0x13:
+            set_pair(1, static_cast<std::uint16_t>(pair(1, false) + 1), false);
+            idle();
+            return;
         case 0x23:
+            set_pair(2, static_cast<std::uint16_t>(pair(2, false) + 1), false);
+            idle();
+            return;
         case 0x33:
-            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) + 1), false);
+            set_pair(3, static_cast<std::uint16_t>(pair(3, false) + 1), false);
             idle();
             return;
         case 0x0B:
+            set_pair(0, static_cast<std::uint16_t>(pair(0, false) - 1), false);
+            idle();
+            return;
         case 0x1B:
+            set_pair(1, static_cast<std::uint16_t>(pair(1, false) - 1), false);
+            idle();
+            return;
         case 0x2B:
+            set_pair(2, static_cast<std::uint16_t>(pair(2, false) - 1), false);
+            idle();
+            return;
         case 0x3B:
-            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) - 1), false);
+            set_pair(3, static_cast<std::uint16_t>(pair(3, false) - 1), false);
             idle();
             return;
         case 0x09:
+            add_hl(pair(0, false));
+            idle();
+            return;
         case 0x19:
+            add_hl(pair(1, false));
+            idle();
+            return;
         case 0x29:
+            add_hl(pair(2, false));
+            idle();
+            return;
         case 0x39:
-            add_hl(pair(op >> 4, false));
+            add_hl(pair(3, false));
             idle();
             return;
         case 0x07:
@@ -642,18 +681,33 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0xD8:
             ret(s.f & kC);
             return;
-        case 0xC1:
+        case 0xC1:  // one case per register pair, as for the conditions
+            set_pair(0, pop(), true);
+            return;
         case 0xD1:
+            set_pair(1, pop(), true);
+            return;
         case 0xE1:
+            set_pair(2, pop(), true);
+            return;
         case 0xF1:
-            set_pair((op >> 4) & 3, pop(), true);
+            set_pair(3, pop(), true);
             return;
         case 0xC5:
+            idle();
+            push(pair(0, true));
+            return;
         case 0xD5:
+            idle();
+            push(pair(1, true));
+            return;
         case 0xE5:
+            idle();
+            push(pair(2, true));
+            return;
         case 0xF5:
             idle();
-            push(pair((op >> 4) & 3, true));
+            push(pair(3, true));
             return;
         case 0xC7:
         case 0xCF:
