@@ -159,6 +159,7 @@ class Core {
     std::uint8_t read_cart_ram(std::uint16_t address) const;
     void write_cart_ram(std::uint16_t address, std::uint8_t value);
     void remap();
+    void remap_rom_bank();
     void latch_rtc();
     void start_hdma(std::uint8_t value);
     void oam_dma_step();
@@ -239,9 +240,14 @@ class Core {
     // Pixels of the current line already out (see draw_line_so_far), 0 outside mode 3.
     int line_x_ = 0;
 
-    // Page tables by address >> 12: direct memory, or nullptr for the slow path.
-    std::array<const std::uint8_t*, 16> read_page_{};
-    std::array<std::uint8_t*, 16> write_page_{};
+    // Page tables by address >> 12 for direct memory, 0 for the slow path. Each holds the page's
+    // host address less the page's own Game Boy address, so that the byte is at base + address:
+    // no mask on the fast path (see set_page).
+    std::array<std::uintptr_t, 16> read_page_{};
+    std::array<std::uintptr_t, 16> write_page_{};
+    static void set_page(std::array<std::uintptr_t, 16>& table, int page, const std::uint8_t* at) {
+        table[page] = at ? reinterpret_cast<std::uintptr_t>(at) - (page << 12) : 0;
+    }
 
     // Derived from the state (rebuilt by state_replaced): objects covering each line, and the
     // Color palettes as 32-bit pixels, so that neither is worked out again line after line.

@@ -1,5 +1,7 @@
 // The SM83 interpreter: one switch over the opcode, memory through the page tables, hardware
 // events run only when the clock reaches the next one (at each memory access, as on the bus).
+#include <cstddef>
+
 #include "emu/native/core.h"
 
 namespace crl::emu::native {
@@ -55,10 +57,10 @@ struct Cpu {
     }
     [[gnu::always_inline]] std::uint8_t read(std::uint16_t address) {
         sync();
-        const std::uint8_t* page = m.read_page_[address >> 12];
+        const std::uintptr_t page = m.read_page_[address >> 12];
         std::uint8_t value;
         if (page) [[likely]] {
-            value = page[address & 0xFFF];
+            value = *reinterpret_cast<const std::uint8_t*>(page + address);
         } else if (address >= 0xFF80) {  // HRAM and IE: plain memory, never blocked by DMA
             value = s.hram[address & 0x7F];
         } else {
@@ -71,9 +73,9 @@ struct Cpu {
     }
     [[gnu::always_inline]] void write(std::uint16_t address, std::uint8_t value) {
         sync();
-        std::uint8_t* page = m.write_page_[address >> 12];
+        const std::uintptr_t page = m.write_page_[address >> 12];
         if (page) [[likely]] {
-            page[address & 0xFFF] = value;
+            *reinterpret_cast<std::uint8_t*>(page + address) = value;
         } else if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
             s.hram[address & 0x7F] = value;
         } else {
@@ -85,9 +87,13 @@ struct Cpu {
     }
     [[gnu::always_inline]] void idle() { now += mc; }
     [[gnu::always_inline]] std::uint8_t imm() { return read(s.pc++); }
+    // PC moves once for both bytes: nothing outside the CPU looks at it within an instruction.
     [[gnu::always_inline]] std::uint16_t imm16() {
-        const std::uint8_t lo = imm();
-        return static_cast<std::uint16_t>(lo | imm() << 8);
+        const std::uint16_t pc = s.pc;
+        const std::uint8_t lo = read(pc);
+        const std::uint8_t hi = read(static_cast<std::uint16_t>(pc + 1));
+        s.pc = static_cast<std::uint16_t>(pc + 2);
+        return static_cast<std::uint16_t>(lo | hi << 8);
     }
 
     std::uint16_t bc() const { return static_cast<std::uint16_t>(s.b << 8 | s.c); }
@@ -130,23 +136,13 @@ struct Cpu {
                 }
         }
     }
+    // B, C, D, E, H, L, (HL), A as opcodes number them, found by a table load rather than a
+    // jump through a table of cases per operand.
+    static constexpr std::array<std::uint8_t, 8> kRegOffset = {
+        offsetof(State, b), offsetof(State, c), offsetof(State, d), offsetof(State, e),
+        offsetof(State, h), offsetof(State, l), offsetof(State, a), offsetof(State, a)};
     [[gnu::always_inline]] std::uint8_t& reg(int index) {
-        switch (index) {
-            case 0:
-                return s.b;
-            case 1:
-                return s.c;
-            case 2:
-                return s.d;
-            case 3:
-                return s.e;
-            case 4:
-                return s.h;
-            case 5:
-                return s.l;
-            default:
-                return s.a;
-        }
+        return reinterpret_cast<std::uint8_t*>(&s)[kRegOffset[index]];
     }
     [[gnu::always_inline]] std::uint8_t get(int index) {
         return index == 6 ? read(hl()) : reg(index);
@@ -158,16 +154,33 @@ struct Cpu {
             reg(index) = v;
         }
     }
-    [[gnu::always_inline]] bool condition(int cc) const {
-        switch (cc) {
-            case 0:
-                return !(s.f & kZ);
-            case 1:
-                return s.f & kZ;
-            case 2:
-                return !(s.f & kC);
-            default:
-                return s.f & kC;
+    [[gnu::always_inline]] void jr(bool taken) {
+        const auto offset = static_cast<std::int8_t>(imm());
+        if (taken) {
+            s.pc = static_cast<std::uint16_t>(s.pc + offset);
+            idle();
+        }
+    }
+    [[gnu::always_inline]] void jp(bool taken) {
+        const std::uint16_t target = imm16();
+        if (taken) {
+            s.pc = target;
+            idle();
+        }
+    }
+    [[gnu::always_inline]] void call(bool taken) {
+        const std::uint16_t target = imm16();
+        if (taken) {
+            idle();
+            push(s.pc);
+            s.pc = target;
+        }
+    }
+    [[gnu::always_inline]] void ret(bool taken) {
+        idle();
+        if (taken) {
+            s.pc = pop();
+            idle();
         }
     }
 
@@ -236,13 +249,19 @@ struct Cpu {
                                         (((base & 0xFF) + offset) > 0xFF ? kC : 0));
         return static_cast<std::uint16_t>(base + static_cast<std::int8_t>(offset));
     }
+    // SP moves once for both bytes, as PC in imm16.
     [[gnu::always_inline]] void push(std::uint16_t v) {
-        write(--s.sp, static_cast<std::uint8_t>(v >> 8));
-        write(--s.sp, static_cast<std::uint8_t>(v));
+        const std::uint16_t sp = s.sp;
+        write(static_cast<std::uint16_t>(sp - 1), static_cast<std::uint8_t>(v >> 8));
+        write(static_cast<std::uint16_t>(sp - 2), static_cast<std::uint8_t>(v));
+        s.sp = static_cast<std::uint16_t>(sp - 2);
     }
     [[gnu::always_inline]] std::uint16_t pop() {
-        const std::uint8_t lo = read(s.sp++);
-        return static_cast<std::uint16_t>(lo | read(s.sp++) << 8);
+        const std::uint16_t sp = s.sp;
+        const std::uint8_t lo = read(sp);
+        const std::uint8_t hi = read(static_cast<std::uint16_t>(sp + 1));
+        s.sp = static_cast<std::uint16_t>(sp + 2);
+        return static_cast<std::uint16_t>(lo | hi << 8);
     }
 
     [[gnu::always_inline]] std::uint8_t rotate_shift(int op, std::uint8_t v) {
@@ -411,18 +430,19 @@ struct Cpu {
 
     // The opcode fetch between boundaries that need no attention: no event is due before it.
     [[gnu::always_inline]] std::uint8_t fetch() {
-        const std::uint8_t* page = m.read_page_[s.pc >> 12];
+        const std::uint16_t pc = s.pc;
+        const std::uintptr_t page = m.read_page_[pc >> 12];
         std::uint8_t op;
         if (page) [[likely]] {
-            op = page[s.pc & 0xFFF];
-        } else if (s.pc >= 0xFF80) {
-            op = s.hram[s.pc & 0x7F];
+            op = *reinterpret_cast<const std::uint8_t*>(page + pc);
+        } else if (pc >= 0xFF80) {
+            op = s.hram[pc & 0x7F];
         } else {
             save();
-            op = m.read_slow(s.pc);
+            op = m.read_slow(pc);
             refresh();
         }
-        ++s.pc;
+        s.pc = static_cast<std::uint16_t>(pc + 1);
         now += mc;
         return op;
     }
@@ -456,11 +476,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
     switch (op) {
         case 0x00:
             return;
-        case 0x01:
+        case 0x01:  // one case per register pair (see POP)
+            set_pair(0, imm16(), false);
+            return;
         case 0x11:
+            set_pair(1, imm16(), false);
+            return;
         case 0x21:
+            set_pair(2, imm16(), false);
+            return;
         case 0x31:
-            set_pair(op >> 4, imm16(), false);
+            set_pair(3, imm16(), false);
             return;
         case 0x02:
             write(bc(), s.a);
@@ -491,24 +517,51 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             set_hl(static_cast<std::uint16_t>(hl() - 1));
             return;
         case 0x03:
+            set_pair(0, static_cast<std::uint16_t>(pair(0, false) + 1), false);
+            idle();
+            return;
         case 0x13:
+            set_pair(1, static_cast<std::uint16_t>(pair(1, false) + 1), false);
+            idle();
+            return;
         case 0x23:
+            set_pair(2, static_cast<std::uint16_t>(pair(2, false) + 1), false);
+            idle();
+            return;
         case 0x33:
-            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) + 1), false);
+            set_pair(3, static_cast<std::uint16_t>(pair(3, false) + 1), false);
             idle();
             return;
         case 0x0B:
+            set_pair(0, static_cast<std::uint16_t>(pair(0, false) - 1), false);
+            idle();
+            return;
         case 0x1B:
+            set_pair(1, static_cast<std::uint16_t>(pair(1, false) - 1), false);
+            idle();
+            return;
         case 0x2B:
+            set_pair(2, static_cast<std::uint16_t>(pair(2, false) - 1), false);
+            idle();
+            return;
         case 0x3B:
-            set_pair(op >> 4, static_cast<std::uint16_t>(pair(op >> 4, false) - 1), false);
+            set_pair(3, static_cast<std::uint16_t>(pair(3, false) - 1), false);
             idle();
             return;
         case 0x09:
+            add_hl(pair(0, false));
+            idle();
+            return;
         case 0x19:
+            add_hl(pair(1, false));
+            idle();
+            return;
         case 0x29:
+            add_hl(pair(2, false));
+            idle();
+            return;
         case 0x39:
-            add_hl(pair(op >> 4, false));
+            add_hl(pair(3, false));
             idle();
             return;
         case 0x07:
@@ -533,18 +586,23 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             imm();
             out_of_line([&] { stop(m); });
             return;
+        // Conditional control flow: one case per condition, each testing its flag directly
+        // (flag tests worked out from the opcode cost a dozen instructions).
         case 0x18:
-        case 0x20:
-        case 0x28:
-        case 0x30:
-        case 0x38: {
-            const auto offset = static_cast<std::int8_t>(imm());
-            if (op == 0x18 || condition((op >> 3) & 3)) {
-                s.pc = static_cast<std::uint16_t>(s.pc + offset);
-                idle();
-            }
+            jr(true);
             return;
-        }
+        case 0x20:
+            jr(!(s.f & kZ));
+            return;
+        case 0x28:
+            jr(s.f & kZ);
+            return;
+        case 0x30:
+            jr(!(s.f & kC));
+            return;
+        case 0x38:
+            jr(s.f & kC);
+            return;
         case 0x27:
             daa();
             return;
@@ -566,16 +624,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             idle();
             return;
         case 0xC2:
-        case 0xCA:
-        case 0xD2:
-        case 0xDA: {
-            const std::uint16_t target = imm16();
-            if (condition((op >> 3) & 3)) {
-                s.pc = target;
-                idle();
-            }
+            jp(!(s.f & kZ));
             return;
-        }
+        case 0xCA:
+            jp(s.f & kZ);
+            return;
+        case 0xD2:
+            jp(!(s.f & kC));
+            return;
+        case 0xDA:
+            jp(s.f & kC);
+            return;
         case 0xE9:
             s.pc = hl();
             return;
@@ -587,17 +646,17 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             return;
         }
         case 0xC4:
-        case 0xCC:
-        case 0xD4:
-        case 0xDC: {
-            const std::uint16_t target = imm16();
-            if (condition((op >> 3) & 3)) {
-                idle();
-                push(s.pc);
-                s.pc = target;
-            }
+            call(!(s.f & kZ));
             return;
-        }
+        case 0xCC:
+            call(s.f & kZ);
+            return;
+        case 0xD4:
+            call(!(s.f & kC));
+            return;
+        case 0xDC:
+            call(s.f & kC);
+            return;
         case 0xC9:
             s.pc = pop();
             idle();
@@ -611,27 +670,44 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             refresh();
             return;
         case 0xC0:
-        case 0xC8:
-        case 0xD0:
-        case 0xD8:
-            idle();
-            if (condition((op >> 3) & 3)) {
-                s.pc = pop();
-                idle();
-            }
+            ret(!(s.f & kZ));
             return;
-        case 0xC1:
+        case 0xC8:
+            ret(s.f & kZ);
+            return;
+        case 0xD0:
+            ret(!(s.f & kC));
+            return;
+        case 0xD8:
+            ret(s.f & kC);
+            return;
+        case 0xC1:  // one case per register pair, as for the conditions
+            set_pair(0, pop(), true);
+            return;
         case 0xD1:
+            set_pair(1, pop(), true);
+            return;
         case 0xE1:
+            set_pair(2, pop(), true);
+            return;
         case 0xF1:
-            set_pair((op >> 4) & 3, pop(), true);
+            set_pair(3, pop(), true);
             return;
         case 0xC5:
+            idle();
+            push(pair(0, true));
+            return;
         case 0xD5:
+            idle();
+            push(pair(1, true));
+            return;
         case 0xE5:
+            idle();
+            push(pair(2, true));
+            return;
         case 0xF5:
             idle();
-            push(pair((op >> 4) & 3, true));
+            push(pair(3, true));
             return;
         case 0xC7:
         case 0xCF:
@@ -710,18 +786,54 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0x77 ... 0x7F:  // LD r, r' (0x76 is HALT)
             put((op >> 3) & 7, get(op & 7));
             return;
-        case 0x80 ... 0xBF:
-            alu((op >> 3) & 7, get(op & 7));
+        // One case per operation (the operand still by table), as above for the conditions.
+        case 0x80 ... 0x87:
+            alu(0, get(op & 7));
+            return;
+        case 0x88 ... 0x8F:
+            alu(1, get(op & 7));
+            return;
+        case 0x90 ... 0x97:
+            alu(2, get(op & 7));
+            return;
+        case 0x98 ... 0x9F:
+            alu(3, get(op & 7));
+            return;
+        case 0xA0 ... 0xA7:
+            alu(4, get(op & 7));
+            return;
+        case 0xA8 ... 0xAF:
+            alu(5, get(op & 7));
+            return;
+        case 0xB0 ... 0xB7:
+            alu(6, get(op & 7));
+            return;
+        case 0xB8 ... 0xBF:
+            alu(7, get(op & 7));
             return;
         case 0xC6:
+            alu(0, imm());
+            return;
         case 0xCE:
+            alu(1, imm());
+            return;
         case 0xD6:
+            alu(2, imm());
+            return;
         case 0xDE:
+            alu(3, imm());
+            return;
         case 0xE6:
+            alu(4, imm());
+            return;
         case 0xEE:
+            alu(5, imm());
+            return;
         case 0xF6:
+            alu(6, imm());
+            return;
         case 0xFE:
-            alu((op >> 3) & 7, imm());
+            alu(7, imm());
             return;
         case 0x04:
         case 0x0C:

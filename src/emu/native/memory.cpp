@@ -57,13 +57,13 @@ void Core::remap() {
     if (mbc_ == Mbc::kMbc1 && s_.mbc1_mode && rom_banks_ > 32) {
         bank0 = static_cast<std::size_t>((s_.ram_bank & 3) << 5) % rom_banks_ * 0x4000;
     }
-    const std::size_t bank1 = static_cast<std::size_t>(s_.rom_bank % rom_banks_) * 0x4000;
     const bool dma = s_.oam_dma_remaining > 0;
     for (int page = 0; page < 4; ++page) {
-        read_page_[page] = dma ? nullptr : rom_page(bank0 + page * 0x1000);
-        read_page_[page + 4] = dma ? nullptr : rom_page(bank1 + page * 0x1000);
-        write_page_[page] = write_page_[page + 4] = nullptr;
+        set_page(read_page_, page, dma ? nullptr : rom_page(bank0 + page * 0x1000));
+        set_page(write_page_, page, nullptr);
+        set_page(write_page_, page + 4, nullptr);
     }
+    remap_rom_bank();
     remap_vram();
 
     std::uint8_t* cart = nullptr;
@@ -71,18 +71,31 @@ void Core::remap() {
         const std::size_t banks = cart_ram_.size() / 0x2000;
         cart = cart_ram_.data() + (s_.ram_bank % banks) * 0x2000;
     }
-    read_page_[0xA] = dma ? nullptr : cart;
-    read_page_[0xB] = cart && !dma ? cart + 0x1000 : nullptr;
-    write_page_[0xA] = cart;
-    write_page_[0xB] = cart ? cart + 0x1000 : nullptr;
+    set_page(read_page_, 0xA, dma ? nullptr : cart);
+    set_page(read_page_, 0xB, cart && !dma ? cart + 0x1000 : nullptr);
+    set_page(write_page_, 0xA, cart);
+    set_page(write_page_, 0xB, cart ? cart + 0x1000 : nullptr);
 
     std::uint8_t* wram1 = s_.wram.data() + (s_.cgb_mode ? s_.wram_bank : 1) * 0x1000;
-    read_page_[0xC] = read_page_[0xE] = dma ? nullptr : s_.wram.data();
-    read_page_[0xD] = dma ? nullptr : wram1;
-    write_page_[0xC] = write_page_[0xE] = s_.wram.data();
-    write_page_[0xD] = wram1;
-    read_page_[0xF] = nullptr;
-    write_page_[0xF] = nullptr;
+    set_page(read_page_, 0xC, dma ? nullptr : s_.wram.data());
+    set_page(read_page_, 0xE, dma ? nullptr : s_.wram.data());
+    set_page(read_page_, 0xD, dma ? nullptr : wram1);
+    set_page(write_page_, 0xC, s_.wram.data());
+    set_page(write_page_, 0xE, s_.wram.data());
+    set_page(write_page_, 0xD, wram1);
+    set_page(read_page_, 0xF, nullptr);
+    set_page(write_page_, 0xF, nullptr);
+}
+
+// 4000-7FFF, the switchable ROM bank (closed to reads during OAM DMA, as all but HRAM and I/O).
+void Core::remap_rom_bank() {
+    const std::size_t bank1 = static_cast<std::size_t>(s_.rom_bank % rom_banks_) * 0x4000;
+    const bool dma = s_.oam_dma_remaining > 0;
+    for (int page = 4; page < 8; ++page) {
+        const std::size_t offset = bank1 + (page - 4) * 0x1000;
+        set_page(read_page_, page,
+                 !dma && offset + 0x1000 <= rom_.size() ? rom_.data() + offset : nullptr);
+    }
 }
 
 // VRAM is closed to the CPU in mode 3 (and to reads during OAM DMA): the only pages the PPU's
@@ -93,10 +106,10 @@ void Core::remap_vram() {
     std::uint8_t* vram = s_.vram.data() + s_.vram_bank * 0x2000;
     const bool open = s_.mode == 1 || !(s_.io[0x40] & 0x80);
     const bool read_open = open && s_.oam_dma_remaining == 0;
-    read_page_[8] = read_open ? vram : nullptr;
-    read_page_[9] = read_open ? vram + 0x1000 : nullptr;
-    write_page_[8] = open ? vram : nullptr;
-    write_page_[9] = open ? vram + 0x1000 : nullptr;
+    set_page(read_page_, 8, read_open ? vram : nullptr);
+    set_page(read_page_, 9, read_open ? vram + 0x1000 : nullptr);
+    set_page(write_page_, 8, open ? vram : nullptr);
+    set_page(write_page_, 9, open ? vram + 0x1000 : nullptr);
 }
 
 std::uint8_t Core::read_slow(std::uint16_t address) {
@@ -375,6 +388,9 @@ void Core::write_cart(std::uint16_t address, std::uint8_t value) {
             } else if (address < 0x4000) {
                 const int bank = rom_banks_ < 0x80 ? (value & 0x7F) : value;  // MBC30: 8 bits
                 s_.rom_bank = static_cast<std::uint16_t>(bank ? bank : 1);
+                // Games switch ROM banks far more often than anything else: only 4000-7FFF move.
+                remap_rom_bank();
+                return;
             } else if (address < 0x6000) {
                 if ((value & 0xF) < 8) {
                     s_.ram_bank = value & 7;
