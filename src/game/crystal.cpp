@@ -72,9 +72,16 @@ int big_endian(const Memory& memory, At at, int bytes, int offset = 0) {
 }
 
 int bits_set(const Memory& memory, At at, int bytes) {
+    // Eight bytes to a popcount: without -mpopcnt each one is a library call.
     int count = 0;
-    for (int i = 0; i < bytes; ++i)
-        count += std::popcount(byte(memory, at, i));
+    std::uint64_t word = 0;
+    for (int i = 0; i < bytes; ++i) {
+        word = word << 8 | byte(memory, at, i);
+        if (i % 8 == 7 || i == bytes - 1) {
+            count += std::popcount(word);
+            word = 0;
+        }
+    }
     return count;
 }
 
@@ -87,14 +94,18 @@ nlohmann::json screen_text(const Memory& memory) {
     nlohmann::json lines = nlohmann::json::array();
     for (int row = 0; row < kRows; ++row) {
         std::string line;
+        line.reserve(kColumns);
         for (int column = 0; column < kColumns; ++column) {
             const auto tile = byte(memory, kTilemap, row * kColumns + column);
-            const std::uint8_t one[] = {tile == 0x50 ? std::uint8_t{0x7F} : tile};
-            line += tile == kCursor ? std::string(">") : decode_crystal_text(one);
+            if (tile == kCursor) {
+                line += '>';
+            } else {
+                append_crystal_char(line, tile == 0x50 ? std::uint8_t{0x7F} : tile);
+            }
         }
         while (!line.empty() && line.back() == ' ')
             line.pop_back();
-        lines.push_back(line);
+        lines.push_back(std::move(line));
     }
     return lines;
 }
@@ -111,46 +122,40 @@ std::string crystal_revision(const emu::RomHeader& header) {
     return "";
 }
 
+namespace {
+
+// The game's character map as text, one entry per byte: letters, digits and punctuation; all else
+// (spaces, the line breaks inside landmark names) is a space.
+constexpr std::array<std::string_view, 256> kCrystalCharacters = [] {
+    constexpr std::string_view kUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    constexpr std::string_view kLower = "abcdefghijklmnopqrstuvwxyz";
+    constexpr std::string_view kDigits = "0123456789";
+    std::array<std::string_view, 256> table{};
+    table.fill(" ");
+    for (std::size_t i = 0; i < 26; ++i) {
+        table[0x80 + i] = kUpper.substr(i, 1);
+        table[0xA0 + i] = kLower.substr(i, 1);
+    }
+    for (std::size_t i = 0; i < 10; ++i)
+        table[0xF6 + i] = kDigits.substr(i, 1);
+    table[0x9A] = "(", table[0x9B] = ")", table[0x9C] = ":", table[0xE0] = "'";
+    table[0xE1] = "PK", table[0xE2] = "MN", table[0xE3] = "-", table[0xE6] = "?";
+    table[0xE7] = "!", table[0xE8] = ".", table[0xEF] = "♂", table[0xF3] = "/";
+    table[0xF4] = ",", table[0xF5] = "♀";
+    return table;
+}();
+
+}  // namespace
+
+void append_crystal_char(std::string& text, std::uint8_t c) {
+    text += kCrystalCharacters[c];
+}
+
 std::string decode_crystal_text(std::span<const std::uint8_t> bytes) {
     std::string text;
     for (const auto c : bytes) {
         if (c == 0x50) break;
-        if (c >= 0x80 && c <= 0x99)
-            text += static_cast<char>('A' + (c - 0x80));
-        else if (c >= 0xA0 && c <= 0xB9)
-            text += static_cast<char>('a' + (c - 0xA0));
-        else if (c >= 0xF6)
-            text += static_cast<char>('0' + (c - 0xF6));
-        else if (c == 0x9A)
-            text += '(';
-        else if (c == 0x9B)
-            text += ')';
-        else if (c == 0x9C)
-            text += ':';
-        else if (c == 0xE0)
-            text += '\'';
-        else if (c == 0xE1)
-            text += "PK";
-        else if (c == 0xE2)
-            text += "MN";
-        else if (c == 0xE3)
-            text += '-';
-        else if (c == 0xE6)
-            text += '?';
-        else if (c == 0xE7)
-            text += '!';
-        else if (c == 0xE8)
-            text += '.';
-        else if (c == 0xEF)
-            text += "♂";
-        else if (c == 0xF3)
-            text += '/';
-        else if (c == 0xF4)
-            text += ',';
-        else if (c == 0xF5)
-            text += "♀";
-        else
-            text += ' ';  // spaces, and the line breaks inside landmark names
+        append_crystal_char(text, c);
     }
     return text;
 }
@@ -383,21 +388,23 @@ GameState CrystalProfile::read(const Memory& memory) const {
     std::array<std::uint8_t, kNameBytes> name{};
     for (int i = 0; i < kNameBytes; ++i)
         name[static_cast<std::size_t>(i)] = byte(memory, kPlayerName, i);
-    state.extra = {{"player_name", decode_crystal_text(name)},
-                   {"player_id", big_endian(memory, kPlayerId, 2)},
-                   {"map_group", group},
-                   {"map_number", number},
-                   {"johto_badges", johto},
-                   {"kanto_badges", kanto},
-                   {"play_time", std::to_string(hours) + ":" + (minutes < 10 ? "0" : "") +
-                                     std::to_string(minutes) + ":" + (seconds < 10 ? "0" : "") +
-                                     std::to_string(seconds)},
-                   {"time_of_day", time_of_day < 4 ? kTimesOfDay[time_of_day] : "unknown"},
-                   {"item_names", item_names},
-                   {"key_items", key_items},
-                   {"state_flags", state_flags},
-                   {"textbox_flags", textbox},
-                   {"script_running", script}};
+    // One member at a time, moved in: a braced list would copy every value (the item lists too).
+    auto& extra = state.extra;
+    extra["player_name"] = decode_crystal_text(name);
+    extra["player_id"] = big_endian(memory, kPlayerId, 2);
+    extra["map_group"] = group;
+    extra["map_number"] = number;
+    extra["johto_badges"] = johto;
+    extra["kanto_badges"] = kanto;
+    extra["play_time"] = std::to_string(hours) + ":" + (minutes < 10 ? "0" : "") +
+                         std::to_string(minutes) + ":" + (seconds < 10 ? "0" : "") +
+                         std::to_string(seconds);
+    extra["time_of_day"] = time_of_day < 4 ? kTimesOfDay[time_of_day] : "unknown";
+    extra["item_names"] = std::move(item_names);
+    extra["key_items"] = std::move(key_items);
+    extra["state_flags"] = state_flags;
+    extra["textbox_flags"] = textbox;
+    extra["script_running"] = script;
     if (!revision_.empty()) state.extra["revision"] = revision_;
     if (const auto kind = names_.map_kind(group, number); !kind.empty())
         state.extra["map_kind"] = kind;

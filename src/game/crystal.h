@@ -25,6 +25,8 @@ std::string crystal_revision(const emu::RomHeader& header);
 
 // Text in the game's character map, up to the 0x50 terminator.
 std::string decode_crystal_text(std::span<const std::uint8_t> bytes);
+// One character of that map, appended (0x50 is not special here).
+void append_crystal_char(std::string& text, std::uint8_t c);
 
 // Names read from the ROM's own tables.
 class CrystalNames {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <span>
 
 #include "game/crystal.h"
@@ -19,20 +20,21 @@ namespace {
 
 constexpr const char* kDemoTitle = "CRLDEMO";
 
-bool flag(const VariablesFile& file, const Memory& memory, const char* name) {
-    const auto* variable = file.find(name);
+bool flag(const Variable* variable, const Memory& memory) {
     return variable && variable->read_number(memory) != 0;
 }
 
-std::int64_t number(const VariablesFile& file, const Memory& memory, const char* name,
-                    std::int64_t fallback = 0) {
-    const auto* variable = file.find(name);
-    return variable ? variable->read_number(memory) : fallback;
+std::int64_t number(const Variable* variable, const Memory& memory) {
+    return variable ? variable->read_number(memory) : 0;
 }
 
-std::vector<std::uint8_t> bytes(const VariablesFile& file, const Memory& memory, const char* name) {
-    const auto* variable = file.find(name);
+std::vector<std::uint8_t> bytes(const Variable* variable, const Memory& memory) {
     return variable ? variable->read_bytes(memory) : std::vector<std::uint8_t>{};
+}
+
+std::string lookup(const std::map<std::int64_t, std::string>& table, std::int64_t key) {
+    const auto found = table.find(key);
+    return found == table.end() ? std::string() : found->second;
 }
 
 }  // namespace
@@ -40,29 +42,74 @@ std::vector<std::uint8_t> bytes(const VariablesFile& file, const Memory& memory,
 VariablesProfile::VariablesProfile(std::string name, VariablesFile file)
     : name_(std::move(name)),
       file_(std::move(file)),
-      grid_(GridDescription::parse(file_.document, file_.source)) {}
+      grid_(GridDescription::parse(file_.document, file_.source)) {
+    auto find = [this](const std::string& variable) { return file_.find(variable); };
+    known_ = {find("player_x"),
+              find("player_y"),
+              find("map_id"),
+              find("facing"),
+              find("badges"),
+              find("money"),
+              find("steps"),
+              find("play_hours"),
+              find("play_minutes"),
+              find("play_seconds"),
+              find("party_count"),
+              find("party_species"),
+              find("party_levels"),
+              find("party_hp"),
+              find("party_max_hp"),
+              find("in_battle"),
+              find("enemy_species"),
+              find("enemy_level"),
+              find("enemy_hp"),
+              find("enemy_max_hp"),
+              find("text_open"),
+              find("on_title"),
+              nullptr};
+    const auto& document = file_.document;
+    // VariablesFile::parse checked it: one of the variables, and a whole number.
+    if (const auto ready = document.find("ready_when"); ready != document.end()) {
+        known_.ready_variable = find((*ready)["variable"].get<std::string>());
+        ready_value_ = (*ready)["equals"].get<std::int64_t>();
+    }
+    badges_possible_ = document.value("badges_possible", 0);
+    map_names_ = name_table(document, "map_names");
+    facing_names_ = name_table(document, "facing_names");
+    species_names_ = name_table(document, "species_names");
+}
+
+// A table of names by number: an object keyed by the numbers in decimal, or a list.
+VariablesProfile::NameTable VariablesProfile::name_table(const nlohmann::json& document,
+                                                         const char* table) {
+    NameTable names;
+    const auto entries = document.find(table);
+    if (entries == document.end()) return names;
+    if (entries->is_object()) {
+        for (const auto& [key, value] : entries->items()) {
+            std::int64_t number = 0;
+            const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), number);
+            // Only keys as a number prints ("7", not "07"): the ones a lookup by number finds.
+            if (error == std::errc() && end == key.data() + key.size() &&
+                std::to_string(number) == key && value.is_string()) {
+                names[number] = value.get<std::string>();
+            }
+        }
+    } else if (entries->is_array()) {
+        for (std::size_t i = 0; i < entries->size(); ++i) {
+            if ((*entries)[i].is_string())
+                names[static_cast<std::int64_t>(i)] = (*entries)[i].get<std::string>();
+        }
+    }
+    return names;
+}
 
 std::optional<MapView> VariablesProfile::read_map(const Memory& memory) const {
-    if (!grid_ || flag(file_, memory, "on_title") || flag(file_, memory, "in_battle"))
+    if (!grid_ || flag(known_.on_title, memory) || flag(known_.in_battle, memory))
         return std::nullopt;
     const auto state = read(memory);
     return grid_->read(memory, state.map_id, state.map_name, state.x, state.y,
                        direction_from_text(state.facing).value_or(Direction::kDown));
-}
-
-std::string VariablesProfile::lookup(const char* table, std::int64_t key) const {
-    const auto& document = file_.document;
-    if (!document.contains(table)) return {};
-    const auto& entries = document[table];
-    const auto text = std::to_string(key);
-    if (entries.is_object() && entries.contains(text) && entries[text].is_string()) {
-        return entries[text].get<std::string>();
-    }
-    if (entries.is_array() && key >= 0 && key < static_cast<std::int64_t>(entries.size()) &&
-        entries[static_cast<std::size_t>(key)].is_string()) {
-        return entries[static_cast<std::size_t>(key)].get<std::string>();
-    }
-    return {};
 }
 
 GameState VariablesProfile::read(const Memory& memory) const {
@@ -71,67 +118,64 @@ GameState VariablesProfile::read(const Memory& memory) const {
     for (const auto& variable : file_.variables)
         state.extra[variable.name] = variable.read(memory);
 
-    state.x = static_cast<int>(number(file_, memory, "player_x"));
-    state.y = static_cast<int>(number(file_, memory, "player_y"));
-    state.map_id = static_cast<int>(number(file_, memory, "map_id"));
-    state.map_name = lookup("map_names", state.map_id);
-    if (file_.find("facing"))
-        state.facing = lookup("facing_names", number(file_, memory, "facing"));
-    if (const auto* badges = file_.find("badges")) {
-        state.badges = static_cast<int>(badges->read_number(memory));
-        for (auto byte : badges->read_bytes(memory))
+    const auto& known = known_;
+    state.x = static_cast<int>(number(known.player_x, memory));
+    state.y = static_cast<int>(number(known.player_y, memory));
+    state.map_id = static_cast<int>(number(known.map_id, memory));
+    state.map_name = lookup(map_names_, state.map_id);
+    if (known.facing) state.facing = lookup(facing_names_, number(known.facing, memory));
+    if (known.badges) {
+        state.badges = static_cast<int>(known.badges->read_number(memory));
+        for (auto byte : known.badges->read_bytes(memory))
             state.badge_bits = state.badge_bits << 8 | byte;
     }
-    state.badges_possible = file_.document.value("badges_possible", 0);
-    state.money = number(file_, memory, "money");
-    state.steps = number(file_, memory, "steps");
-    state.play_seconds = number(file_, memory, "play_hours") * 3600 +
-                         number(file_, memory, "play_minutes") * 60 +
-                         number(file_, memory, "play_seconds");
+    state.badges_possible = badges_possible_;
+    state.money = number(known.money, memory);
+    state.steps = number(known.steps, memory);
+    state.play_seconds = number(known.play_hours, memory) * 3600 +
+                         number(known.play_minutes, memory) * 60 +
+                         number(known.play_seconds, memory);
 
-    const auto count = static_cast<std::size_t>(
-        std::clamp<std::int64_t>(number(file_, memory, "party_count"), 0, 6));
-    const auto species = bytes(file_, memory, "party_species");
-    const auto levels = bytes(file_, memory, "party_levels");
-    const auto hp = bytes(file_, memory, "party_hp");
-    const auto max_hp = bytes(file_, memory, "party_max_hp");
+    const auto count =
+        static_cast<std::size_t>(std::clamp<std::int64_t>(number(known.party_count, memory), 0, 6));
+    const auto species = bytes(known.party_species, memory);
+    const auto levels = bytes(known.party_levels, memory);
+    const auto hp = bytes(known.party_hp, memory);
+    const auto max_hp = bytes(known.party_max_hp, memory);
     auto at = [](const std::vector<std::uint8_t>& list, std::size_t i) {
         return i < list.size() ? list[i] : 0;
     };
     for (std::size_t i = 0; i < count; ++i) {
         PartyMember member;
         member.species = at(species, i);
-        member.name = lookup("species_names", member.species);
+        member.name = lookup(species_names_, member.species);
         member.level = at(levels, i);
         member.hp = at(hp, i);
         member.max_hp = at(max_hp, i);
         state.party.push_back(member);
     }
 
-    if (flag(file_, memory, "in_battle")) {
+    if (flag(known.in_battle, memory)) {
         state.battle.kind = BattleKind::kWild;
-        state.battle.enemy_species = static_cast<int>(number(file_, memory, "enemy_species"));
-        state.battle.enemy_name = lookup("species_names", state.battle.enemy_species);
-        state.battle.enemy_level = static_cast<int>(number(file_, memory, "enemy_level"));
-        state.battle.enemy_hp = static_cast<int>(number(file_, memory, "enemy_hp"));
-        state.battle.enemy_max_hp = static_cast<int>(number(file_, memory, "enemy_max_hp"));
+        state.battle.enemy_species = static_cast<int>(number(known.enemy_species, memory));
+        state.battle.enemy_name = lookup(species_names_, state.battle.enemy_species);
+        state.battle.enemy_level = static_cast<int>(number(known.enemy_level, memory));
+        state.battle.enemy_hp = static_cast<int>(number(known.enemy_hp, memory));
+        state.battle.enemy_max_hp = static_cast<int>(number(known.enemy_max_hp, memory));
     }
-    state.text_open = flag(file_, memory, "text_open");
-    if (flag(file_, memory, "on_title")) {
+    state.text_open = flag(known.text_open, memory);
+    if (flag(known.on_title, memory)) {
         state.screen = Screen::kTitle;
     } else if (state.in_battle()) {
         state.screen = Screen::kBattle;
     } else if (state.text_open) {
         state.screen = Screen::kText;
-    } else if (file_.find("on_title") || file_.find("in_battle")) {
+    } else if (known.on_title || known.in_battle) {
         state.screen = Screen::kOverworld;
     }
     // Until the game has set up its memory (at power-on), what the flags say means nothing.
-    if (const auto ready = file_.document.find("ready_when"); ready != file_.document.end()) {
-        const auto* variable = file_.find((*ready)["variable"].get<std::string>());
-        if (variable->read_number(memory) != (*ready)["equals"].get<std::int64_t>())
-            state.screen = Screen::kUnknown;
-    }
+    if (known.ready_variable && known.ready_variable->read_number(memory) != ready_value_)
+        state.screen = Screen::kUnknown;
     return state;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,11 +43,27 @@ class VariablesProfile final : public Profile {
     // screen and in battle.
     std::optional<MapView> read_map(const Memory& memory) const override;
 
+    // It points into its own file: a copy would point into another's.
+    VariablesProfile(const VariablesProfile&) = delete;
+    VariablesProfile& operator=(const VariablesProfile&) = delete;
+
   private:
-    std::string lookup(const char* table, std::int64_t key) const;
+    using NameTable = std::map<std::int64_t, std::string>;
+    static NameTable name_table(const nlohmann::json& document, const char* table);
     std::string name_;
     VariablesFile file_;
     std::optional<GridDescription> grid_;
+    // Found once, so that a read (every step) searches nothing by name; null when absent.
+    struct Known {
+        const Variable *player_x, *player_y, *map_id, *facing, *badges, *money, *steps;
+        const Variable *play_hours, *play_minutes, *play_seconds;
+        const Variable *party_count, *party_species, *party_levels, *party_hp, *party_max_hp;
+        const Variable *in_battle, *enemy_species, *enemy_level, *enemy_hp, *enemy_max_hp;
+        const Variable *text_open, *on_title, *ready_variable;
+    } known_{};
+    std::int64_t ready_value_ = 0;
+    int badges_possible_ = 0;
+    NameTable map_names_, facing_names_, species_names_;
 };
 
 struct ProfileOptions {

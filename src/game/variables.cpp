@@ -151,15 +151,16 @@ std::vector<std::uint8_t> Variable::read_bytes(const Memory& memory) const {
 }
 
 std::int64_t Variable::read_number(const Memory& memory) const {
-    const auto bytes = read_bytes(memory);
-    auto byte_at = [&](int significance) {  // 0 = least significant
-        return bytes[static_cast<std::size_t>(big_endian ? size - 1 - significance : significance)];
+    // Byte by byte from memory, no list in between: profiles read these every step.
+    auto byte_at = [&](int significance) -> std::uint8_t {  // 0 = least significant
+        const int offset = big_endian ? size - 1 - significance : significance;
+        return memory.read(bank, static_cast<std::uint16_t>(address + offset));
     };
     std::int64_t value = 0;
     switch (type) {
         case VariableType::kBitcount:
-            for (auto byte : bytes)
-                value += std::popcount(byte);
+            for (int i = 0; i < size; ++i)
+                value += std::popcount(byte_at(i));
             return value;
         case VariableType::kBcd:
             for (int i = size - 1; i >= 0; --i) {
