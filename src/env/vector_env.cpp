@@ -7,16 +7,22 @@
 namespace crl::env {
 namespace {
 
-// Steps take about a millisecond, so a partner is usually ready within one: spinning that long
-// keeps the hand-over at microseconds; a longer wait sleeps on a futex instead of burning a core.
-constexpr auto kSpinFor = std::chrono::microseconds(2000);
+// Steps take about a millisecond, so a partner is usually ready within one. The wait first spins
+// briefly (a hand-over in nanoseconds on an idle machine), then keeps polling but yields the core
+// between polls: when more threads are runnable than there are cores (a build, a learner), the
+// thread being waited for gets the core instead of a spinner burning it. After that a futex wait.
+constexpr auto kSpinFor = std::chrono::microseconds(20);
+constexpr auto kYieldFor = std::chrono::microseconds(2000);
 
 template <class T>
 void wait_while_equal(const std::atomic<T>& value, T old) {
-    const auto until = std::chrono::steady_clock::now() + kSpinFor;
+    const auto start = std::chrono::steady_clock::now();
     for (int i = 0;; ++i) {
         if (value.load(std::memory_order_acquire) != old) return;
-        if ((i & 255) == 255 && std::chrono::steady_clock::now() > until) break;
+        if ((i & 63) != 63) continue;
+        const auto waited = std::chrono::steady_clock::now() - start;
+        if (waited > kYieldFor) break;
+        if (waited > kSpinFor) std::this_thread::yield();
     }
     while (value.load(std::memory_order_acquire) == old)
         value.wait(old, std::memory_order_acquire);
@@ -40,7 +46,7 @@ VectorEnv::~VectorEnv() {
     generation_.notify_all();
 }
 
-std::vector<StepResult> VectorEnv::step(const std::vector<Action>& actions) {
+const std::vector<StepResult>& VectorEnv::step(const std::vector<Action>& actions) {
     if (actions.size() != envs_.size()) {
         throw std::invalid_argument("VectorEnv::step: " + std::to_string(actions.size()) +
                                     " actions for " + std::to_string(envs_.size()) +

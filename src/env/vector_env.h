@@ -24,8 +24,9 @@ class VectorEnv {
     std::size_t size() const { return envs_.size(); }
     std::size_t threads() const { return thread_count_; }
     Env& at(std::size_t i) { return *envs_[i]; }
-    // actions.size() must equal size().
-    std::vector<StepResult> step(const std::vector<Action>& actions);
+    // actions.size() must equal size(). The results stay valid until the next step: not copied
+    // out, as the copy would be on every step's critical path while the workers wait.
+    const std::vector<StepResult>& step(const std::vector<Action>& actions);
 
   private:
     void work(std::size_t thread, std::stop_token stop);

@@ -46,7 +46,7 @@ std::vector<EpisodeResult> evaluate(std::vector<std::unique_ptr<env::Env>> envs,
             actions[i] = active[i] ? env::kAllActions.at(static_cast<std::size_t>(index))
                                    : env::Action::kNoop;
         }
-        const auto step_results = vector.step(actions);
+        const auto& step_results = vector.step(actions);
         for (std::size_t i = 0; i < vector.size(); ++i) {
             if (!active[i]) continue;
             auto& env = vector.at(i);

@@ -170,7 +170,7 @@ UpdateRow Training::collect_rollout(double& env_seconds, double& learner_seconds
         learner_seconds += now_seconds() - started;
 
         started = now_seconds();
-        const auto results = envs_.step(actions);
+        const auto& results = envs_.step(actions);
         counters_.env_steps += envs_.size();
         for (std::size_t i = 0; i < envs_.size(); ++i) {
             const auto& result = results[i];
