@@ -848,14 +848,25 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0x98 ... 0x9F:
             alu(3, get(op & 7));
             return;
-        case 0xA0 ... 0xA7:
+        case 0xA0 ... 0xA6:
             alu(4, get(op & 7));
             return;
-        case 0xA8 ... 0xAF:
+        case 0xA8 ... 0xAE:
             alu(5, get(op & 7));
             return;
-        case 0xB0 ... 0xB7:
+        case 0xB0 ... 0xB6:
             alu(6, get(op & 7));
+            return;
+        // AND A and OR A (the usual tests for zero) and XOR A (the usual clear) name their
+        // operand: no table.
+        case 0xA7:
+            alu(4, s.a);
+            return;
+        case 0xAF:
+            alu(5, s.a);
+            return;
+        case 0xB7:
+            alu(6, s.a);
             return;
         case 0xB8 ... 0xBF:
             alu(7, get(op & 7));
@@ -884,30 +895,59 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0xFE:
             alu(7, imm());
             return;
+        // INC r and DEC r name their register (loop counters and pointers step often).
         case 0x04:
+            s.b = inc(s.b);
+            return;
         case 0x0C:
+            s.c = inc(s.c);
+            return;
         case 0x14:
+            s.d = inc(s.d);
+            return;
         case 0x1C:
+            s.e = inc(s.e);
+            return;
         case 0x24:
+            s.h = inc(s.h);
+            return;
         case 0x2C:
-        case 0x34:
-        case 0x3C: {
-            const int r = (op >> 3) & 7;
-            put(r, inc(get(r)));
+            s.l = inc(s.l);
+            return;
+        case 0x34: {
+            const std::uint16_t address = hl();
+            write(address, inc(read(address)));
             return;
         }
+        case 0x3C:
+            s.a = inc(s.a);
+            return;
         case 0x05:
+            s.b = dec(s.b);
+            return;
         case 0x0D:
+            s.c = dec(s.c);
+            return;
         case 0x15:
+            s.d = dec(s.d);
+            return;
         case 0x1D:
+            s.e = dec(s.e);
+            return;
         case 0x25:
+            s.h = dec(s.h);
+            return;
         case 0x2D:
-        case 0x35:
-        case 0x3D: {
-            const int r = (op >> 3) & 7;
-            put(r, dec(get(r)));
+            s.l = dec(s.l);
+            return;
+        case 0x35: {
+            const std::uint16_t address = hl();
+            write(address, dec(read(address)));
             return;
         }
+        case 0x3D:
+            s.a = dec(s.a);
+            return;
         case 0x06:
         case 0x0E:
         case 0x16:
