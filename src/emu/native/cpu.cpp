@@ -20,13 +20,25 @@ struct Cpu {
     std::int64_t now;   // s.now while the CPU runs
     std::int64_t next;  // m.next_event_
     std::int64_t mc;    // ticks per M-cycle at the current speed
-    // next, or earlier when the next instruction boundary has more to do than fetch.
+    // Before next, or at once when the next instruction boundary has more to do than fetch.
     std::int64_t attention;
+    // Whether bus accesses look for events falling due: not for the instructions the frame loop
+    // runs far enough from the next event (see kUncheckedMcycles). Only ever set to a constant
+    // just before an inlined execute, so each copy of it is compiled for one value.
+    bool checked = true;
 
-    // Between two instructions the frame loop looks at one number: events fall due, the frame
-    // ended, the CPU sleeps, the HALT bug repeats a byte or an interrupt is taken. All but the
-    // first change only on the slow paths, which end in load() or refresh().
+    // Between two instructions the frame loop looks at one number: events may fall due within the
+    // next instruction, the frame ended, the CPU sleeps, the HALT bug repeats a byte or an
+    // interrupt is taken. All but the first change only on the slow paths, which end in load()
+    // or refresh().
     static constexpr std::int64_t kAttention = std::numeric_limits<std::int64_t>::min();
+    // An instruction fetched this many M-cycles or more before the next event cannot reach it
+    // with its own bus accesses (CALL's last push begins 5 M-cycles after the fetch), so these
+    // need not look: a compare less per access on nearly every instruction. Only a slow access
+    // can bring an event closer (a write to I/O or OAM), and slow accesses still look first;
+    // within one instruction no plain access follows such a write (the bytes around I/O and OAM
+    // are slow too, but for HRAM after FF7F, which is no register and schedules nothing).
+    static constexpr int kUncheckedMcycles = 5;
 
     explicit Cpu(Core& core) : m(core), s(core.s_), mc(core.ticks_per_mcycle()) { load(); }
     [[gnu::always_inline]] void save() { s.now = now; }
@@ -39,12 +51,17 @@ struct Cpu {
         next = m.next_event_;
         const bool wanted =
             s.frame_done || s.halted || s.halt_bug || (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F));
-        attention = wanted ? kAttention : next;
+        attention = wanted ? kAttention : next - kUncheckedMcycles * mc;
     }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
     [[gnu::always_inline]] void sync() {
-        if (now >= next) [[unlikely]]
+        if (checked && now >= next) [[unlikely]]
+            catch_up(now);
+    }
+    // Before a slow access when the instruction runs unchecked.
+    [[gnu::always_inline]] void sync_unchecked() {
+        if (!checked && now >= next) [[unlikely]]
             catch_up(now);
     }
     [[gnu::always_inline]] void sync_until(std::int64_t until) {
@@ -88,6 +105,7 @@ struct Cpu {
     }
     [[gnu::always_inline]] std::uint8_t read_unmapped(std::uint16_t address) {
         if (address >= 0xFF80) return s.hram[address & 0x7F];  // HRAM and IE: never blocked by DMA
+        sync_unchecked();
         save();
         const std::uint8_t value = m.read_slow(address);
         refresh();  // the joypad's interrupt
@@ -97,6 +115,7 @@ struct Cpu {
         if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
             s.hram[address & 0x7F] = value;
         } else {
+            sync_unchecked();
             save();
             m.write_slow(address, value);
             load();
@@ -408,7 +427,7 @@ struct Cpu {
         now += 5 * mc;
         // IME is off: only the frame's end, HALT and the HALT bug could still want attention, and
         // the first two did not (the loop looked), nor did an event come.
-        attention = s.halt_bug ? kAttention : next;
+        attention = s.halt_bug ? kAttention : next - kUncheckedMcycles * mc;
         return true;
     }
 
@@ -995,26 +1014,26 @@ void Core::step() {
 void Core::run_until_frame_end() {
     Cpu cpu(*this);
     while (true) {
-        std::int64_t fetch_start = cpu.now;
-        std::uint8_t op;
-        if (cpu.now >= cpu.attention) [[unlikely]] {
-            cpu.sync();
-            if (s_.frame_done) break;
-            if (s_.halted) {
-                cpu.sleep(false);
-                if (s_.frame_done) break;
-                continue;
-            }
-            if (s_.ime && (s_.hram[0x7F] & s_.io[0x0F] & 0x1F)) {
-                if (!cpu.interrupt_fast()) cpu.out_of_line([&] { Cpu::interrupt(*this); });
-                continue;
-            }
-            fetch_start = cpu.now;
-            op = cpu.fetch_checked();
-        } else {
-            op = cpu.fetch();
+        if (cpu.now < cpu.attention) [[likely]] {
+            const std::int64_t fetch_start = cpu.now;
+            cpu.checked = false;
+            cpu.execute(cpu.fetch(), fetch_start);
+            cpu.checked = true;
+            continue;
         }
-        cpu.execute(op, fetch_start);
+        cpu.sync();
+        if (s_.frame_done) break;
+        if (s_.halted) {
+            cpu.sleep(false);
+            if (s_.frame_done) break;
+            continue;
+        }
+        if (s_.ime && (s_.hram[0x7F] & s_.io[0x0F] & 0x1F)) {
+            if (!cpu.interrupt_fast()) cpu.out_of_line([&] { Cpu::interrupt(*this); });
+            continue;
+        }
+        const std::int64_t fetch_start = cpu.now;
+        cpu.execute(cpu.fetch_checked(), fetch_start);
     }
     cpu.save();
     frame_counted();
