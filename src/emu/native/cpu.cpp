@@ -1,5 +1,6 @@
 // The SM83 interpreter: one switch over the opcode, memory through the page tables, hardware
 // events run only when the clock reaches the next one (at each memory access, as on the bus).
+#include <bit>
 #include <cstddef>
 
 #include "emu/native/core.h"
@@ -19,31 +20,48 @@ struct Cpu {
     std::int64_t now;   // s.now while the CPU runs
     std::int64_t next;  // m.next_event_
     std::int64_t mc;    // ticks per M-cycle at the current speed
-    // next, or earlier when the next instruction boundary has more to do than fetch.
+    // Before next, or at once when the next instruction boundary has more to do than fetch.
     std::int64_t attention;
+    // Whether bus accesses look for events falling due: not for the instructions the frame loop
+    // runs far enough from the next event (see kUncheckedMcycles). Only ever set to a constant
+    // just before an inlined execute, so each copy of it is compiled for one value.
+    bool checked = true;
 
-    // Between two instructions the frame loop looks at one number: events fall due, the frame
-    // ended, the CPU sleeps, the HALT bug repeats a byte or an interrupt is taken. All but the
-    // first change only on the slow paths, which end in load() or refresh().
+    // Between two instructions the frame loop looks at one number: events may fall due within the
+    // next instruction, the frame ended, the CPU sleeps, the HALT bug repeats a byte or an
+    // interrupt is taken. All but the first change only on the slow paths, which end in load()
+    // or refresh().
     static constexpr std::int64_t kAttention = std::numeric_limits<std::int64_t>::min();
+    // An instruction fetched this many M-cycles or more before the next event cannot reach it
+    // with its own bus accesses (CALL's last push begins 5 M-cycles after the fetch), so these
+    // need not look: a compare less per access on nearly every instruction. Only a slow access
+    // can bring an event closer (a write to I/O or OAM), and slow accesses still look first;
+    // within one instruction no plain access follows such a write (the bytes around I/O and OAM
+    // are slow too, but for HRAM after FF7F, which is no register and schedules nothing).
+    static constexpr int kUncheckedMcycles = 5;
 
-    explicit Cpu(Core& core) : m(core), s(core.s_) { load(); }
+    explicit Cpu(Core& core) : m(core), s(core.s_), mc(core.ticks_per_mcycle()) { load(); }
     [[gnu::always_inline]] void save() { s.now = now; }
+    // (mc is not reloaded: only STOP changes the speed, and it does so itself.)
     [[gnu::always_inline]] void load() {
         now = s.now;
-        mc = m.ticks_per_mcycle();
         refresh();
     }
     [[gnu::always_inline]] void refresh() {
         next = m.next_event_;
         const bool wanted =
             s.frame_done || s.halted || s.halt_bug || (s.ime && (s.hram[0x7F] & s.io[0x0F] & 0x1F));
-        attention = wanted ? kAttention : next;
+        attention = wanted ? kAttention : next - kUncheckedMcycles * mc;
     }
 
     // The one check on the fast path: a compare of the clock with the next event's time.
     [[gnu::always_inline]] void sync() {
-        if (now >= next) [[unlikely]]
+        if (checked && now >= next) [[unlikely]]
+            catch_up(now);
+    }
+    // Before a slow access when the instruction runs unchecked.
+    [[gnu::always_inline]] void sync_unchecked() {
+        if (!checked && now >= next) [[unlikely]]
             catch_up(now);
     }
     [[gnu::always_inline]] void sync_until(std::int64_t until) {
@@ -58,16 +76,8 @@ struct Cpu {
     [[gnu::always_inline]] std::uint8_t read(std::uint16_t address) {
         sync();
         const std::uintptr_t page = m.read_page_[address >> 12];
-        std::uint8_t value;
-        if (page) [[likely]] {
-            value = *reinterpret_cast<const std::uint8_t*>(page + address);
-        } else if (address >= 0xFF80) {  // HRAM and IE: plain memory, never blocked by DMA
-            value = s.hram[address & 0x7F];
-        } else {
-            save();
-            value = m.read_slow(address);
-            refresh();  // the joypad's interrupt
-        }
+        const std::uint8_t value =
+            page ? *reinterpret_cast<const std::uint8_t*>(page + address) : read_unmapped(address);
         now += mc;
         return value;
     }
@@ -76,14 +86,40 @@ struct Cpu {
         const std::uintptr_t page = m.write_page_[address >> 12];
         if (page) [[likely]] {
             *reinterpret_cast<std::uint8_t*>(page + address) = value;
-        } else if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
+        } else {
+            write_unmapped(address, value);
+        }
+        now += mc;
+    }
+    // FF00-FFFF (LDH) is never in the page tables (I/O shares HRAM's page): no lookup.
+    [[gnu::always_inline]] std::uint8_t read_high(std::uint8_t low) {
+        sync();
+        const std::uint8_t value = read_unmapped(static_cast<std::uint16_t>(0xFF00 | low));
+        now += mc;
+        return value;
+    }
+    [[gnu::always_inline]] void write_high(std::uint8_t low, std::uint8_t value) {
+        sync();
+        write_unmapped(static_cast<std::uint16_t>(0xFF00 | low), value);
+        now += mc;
+    }
+    [[gnu::always_inline]] std::uint8_t read_unmapped(std::uint16_t address) {
+        if (address >= 0xFF80) return s.hram[address & 0x7F];  // HRAM and IE: never blocked by DMA
+        sync_unchecked();
+        save();
+        const std::uint8_t value = m.read_slow(address);
+        refresh();  // the joypad's interrupt
+        return value;
+    }
+    [[gnu::always_inline]] void write_unmapped(std::uint16_t address, std::uint8_t value) {
+        if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
             s.hram[address & 0x7F] = value;
         } else {
+            sync_unchecked();
             save();
             m.write_slow(address, value);
             load();
         }
-        now += mc;
     }
     [[gnu::always_inline]] void idle() { now += mc; }
     [[gnu::always_inline]] std::uint8_t imm() { return read(s.pc++); }
@@ -368,13 +404,43 @@ struct Cpu {
         idle();
     }
 
-    void halt(std::int64_t fetch_start) {
+    // The interrupt entry as the frame loop takes it when nothing can happen during it (no event
+    // due by the second push, so none runs before the vector is chosen, and the stack in plain
+    // memory): the same M-cycles as interrupt() without its bus accesses' checks. Crystal takes
+    // one per line (its H-Blank interrupt), most of them straight out of HALT.
+    [[gnu::always_inline]] bool interrupt_fast() {
+        const std::uint16_t sp = s.sp;
+        const auto hi_at = static_cast<std::uint16_t>(sp - 1),
+                   lo_at = static_cast<std::uint16_t>(sp - 2);
+        const std::uintptr_t hi_page = m.write_page_[hi_at >> 12],
+                             lo_page = m.write_page_[lo_at >> 12];
+        if (now + 2 * mc >= next || !hi_page || !lo_page || s.events[kEiEvent] != kNever)
+            [[unlikely]]
+            return false;
+        s.ime = false;
+        const int bit = std::countr_zero(static_cast<unsigned>(s.hram[0x7F] & s.io[0x0F] & 0x1F));
+        s.io[0x0F] = static_cast<std::uint8_t>(s.io[0x0F] & ~(1 << bit));
+        *reinterpret_cast<std::uint8_t*>(hi_page + hi_at) = static_cast<std::uint8_t>(s.pc >> 8);
+        *reinterpret_cast<std::uint8_t*>(lo_page + lo_at) = static_cast<std::uint8_t>(s.pc);
+        s.sp = lo_at;
+        s.pc = static_cast<std::uint16_t>(0x40 + 8 * bit);
+        now += 5 * mc;
+        // IME is off: only the frame's end, HALT and the HALT bug could still want attention, and
+        // the first two did not (the loop looked), nor did an event come.
+        attention = s.halt_bug ? kAttention : next - kUncheckedMcycles * mc;
+        return true;
+    }
+
+    // HALT and the sleep after it are inlined where they run (the frame loop, step): Crystal
+    // halts about once per line, waiting for its H-Blank interrupt.
+    [[gnu::always_inline]] void halt(std::int64_t fetch_start) {
         const int t = mc / 4;
         if (fetch_start + 3 * t >= next) run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
             // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
             if (!s.ime) s.halt_bug = true;
             now -= t;
+            refresh();
             return;
         }
         s.halted = true;
@@ -384,21 +450,27 @@ struct Cpu {
     }
 
     // Skips from event to event until an interrupt is requested or the frame ends.
-    void sleep(bool first) {
+    [[gnu::always_inline]] void sleep(bool first) {
         const int t = mc / 4;
         while (true) {
-            if (next == kNever) return;  // nothing can ever wake it
+            if (next == kNever) break;  // nothing can ever wake it
             std::int64_t wake = next + (first ? t : 0);
             first = false;
             const std::int64_t phase = (now - wake) & (mc - 1);  // mc is 4 or 8: no division
             now = wake + phase;
-            run_events(wake);
+            // run_events without load(): only the clock and the next event can have moved, and
+            // what the frame loop looks at is worked out once, when the CPU wakes.
+            save();
+            m.run_events(wake);
+            now = s.now;
+            next = m.next_event_;
             if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
                 s.halted = false;
-                return;
+                break;
             }
-            if (s.frame_done) return;
+            if (s.frame_done) break;
         }
+        refresh();
     }
 
     // The rare paths run out of line on a Cpu of their own, so that the frame loop's never has
@@ -406,11 +478,6 @@ struct Cpu {
     [[gnu::noinline]] static void interrupt(Core& core) {
         Cpu cpu(core);
         cpu.interrupt();
-        cpu.save();
-    }
-    [[gnu::noinline]] static void halt(Core& core, std::int64_t fetch_start) {
-        Cpu cpu(core);
-        cpu.halt(fetch_start);
         cpu.save();
     }
     [[gnu::noinline]] static void sleep(Core& core) {
@@ -585,6 +652,7 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0x10:  // STOP: a second byte, then a speed switch if one was armed
             imm();
             out_of_line([&] { stop(m); });
+            mc = m.ticks_per_mcycle();
             return;
         // Conditional control flow: one case per condition, each testing its flag directly
         // (flag tests worked out from the opcode cost a dozen instructions).
@@ -617,7 +685,7 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             s.f = static_cast<std::uint8_t>((s.f & kZ) | ((s.f & kC) ^ kC));
             return;
         case 0x76:
-            out_of_line([&] { halt(m, fetch_start); });
+            halt(fetch_start);
             return;
         case 0xC3:
             s.pc = imm16();
@@ -725,16 +793,16 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             prefixed();
             return;
         case 0xE0:
-            write(static_cast<std::uint16_t>(0xFF00 | imm()), s.a);
+            write_high(imm(), s.a);
             return;
         case 0xF0:
-            s.a = read(static_cast<std::uint16_t>(0xFF00 | imm()));
+            s.a = read_high(imm());
             return;
         case 0xE2:
-            write(static_cast<std::uint16_t>(0xFF00 | s.c), s.a);
+            write_high(s.c, s.a);
             return;
         case 0xF2:
-            s.a = read(static_cast<std::uint16_t>(0xFF00 | s.c));
+            s.a = read_high(s.c);
             return;
         case 0xEA:
             write(imm16(), s.a);
@@ -799,14 +867,25 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0x98 ... 0x9F:
             alu(3, get(op & 7));
             return;
-        case 0xA0 ... 0xA7:
+        case 0xA0 ... 0xA6:
             alu(4, get(op & 7));
             return;
-        case 0xA8 ... 0xAF:
+        case 0xA8 ... 0xAE:
             alu(5, get(op & 7));
             return;
-        case 0xB0 ... 0xB7:
+        case 0xB0 ... 0xB6:
             alu(6, get(op & 7));
+            return;
+        // AND A and OR A (the usual tests for zero) and XOR A (the usual clear) name their
+        // operand: no table.
+        case 0xA7:
+            alu(4, s.a);
+            return;
+        case 0xAF:
+            alu(5, s.a);
+            return;
+        case 0xB7:
+            alu(6, s.a);
             return;
         case 0xB8 ... 0xBF:
             alu(7, get(op & 7));
@@ -835,30 +914,59 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
         case 0xFE:
             alu(7, imm());
             return;
+        // INC r and DEC r name their register (loop counters and pointers step often).
         case 0x04:
+            s.b = inc(s.b);
+            return;
         case 0x0C:
+            s.c = inc(s.c);
+            return;
         case 0x14:
+            s.d = inc(s.d);
+            return;
         case 0x1C:
+            s.e = inc(s.e);
+            return;
         case 0x24:
+            s.h = inc(s.h);
+            return;
         case 0x2C:
-        case 0x34:
-        case 0x3C: {
-            const int r = (op >> 3) & 7;
-            put(r, inc(get(r)));
+            s.l = inc(s.l);
+            return;
+        case 0x34: {
+            const std::uint16_t address = hl();
+            write(address, inc(read(address)));
             return;
         }
+        case 0x3C:
+            s.a = inc(s.a);
+            return;
         case 0x05:
+            s.b = dec(s.b);
+            return;
         case 0x0D:
+            s.c = dec(s.c);
+            return;
         case 0x15:
+            s.d = dec(s.d);
+            return;
         case 0x1D:
+            s.e = dec(s.e);
+            return;
         case 0x25:
+            s.h = dec(s.h);
+            return;
         case 0x2D:
-        case 0x35:
-        case 0x3D: {
-            const int r = (op >> 3) & 7;
-            put(r, dec(get(r)));
+            s.l = dec(s.l);
+            return;
+        case 0x35: {
+            const std::uint16_t address = hl();
+            write(address, dec(read(address)));
             return;
         }
+        case 0x3D:
+            s.a = dec(s.a);
+            return;
         case 0x06:
         case 0x0E:
         case 0x16:
@@ -906,26 +1014,26 @@ void Core::step() {
 void Core::run_until_frame_end() {
     Cpu cpu(*this);
     while (true) {
-        std::int64_t fetch_start = cpu.now;
-        std::uint8_t op;
-        if (cpu.now >= cpu.attention) [[unlikely]] {
-            cpu.sync();
-            if (s_.frame_done) break;
-            if (s_.halted) {
-                cpu.out_of_line([&] { Cpu::sleep(*this); });
-                if (s_.frame_done) break;
-                continue;
-            }
-            if (s_.ime && (s_.hram[0x7F] & s_.io[0x0F] & 0x1F)) {
-                cpu.out_of_line([&] { Cpu::interrupt(*this); });
-                continue;
-            }
-            fetch_start = cpu.now;
-            op = cpu.fetch_checked();
-        } else {
-            op = cpu.fetch();
+        if (cpu.now < cpu.attention) [[likely]] {
+            const std::int64_t fetch_start = cpu.now;
+            cpu.checked = false;
+            cpu.execute(cpu.fetch(), fetch_start);
+            cpu.checked = true;
+            continue;
         }
-        cpu.execute(op, fetch_start);
+        cpu.sync();
+        if (s_.frame_done) break;
+        if (s_.halted) {
+            cpu.sleep(false);
+            if (s_.frame_done) break;
+            continue;
+        }
+        if (s_.ime && (s_.hram[0x7F] & s_.io[0x0F] & 0x1F)) {
+            if (!cpu.interrupt_fast()) cpu.out_of_line([&] { Cpu::interrupt(*this); });
+            continue;
+        }
+        const std::int64_t fetch_start = cpu.now;
+        cpu.execute(cpu.fetch_checked(), fetch_start);
     }
     cpu.save();
     frame_counted();
