@@ -1,19 +1,17 @@
 // crystal-rl run: an agent plays, everything is counted and kept in a run directory, and (with
 // the monitor) people watch in a browser.
-#include <pthread.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "agent/llm_agent.h"
 #include "agent/ppo_agent.h"
 #include "agent/simple_agents.h"
 #include "app/commands.h"
 #include "app/session.h"
+#include "app/signal_stop.h"
 #include "monitor/monitor.h"
 #include "storage/files.h"
 #include "trainer/trainer.h"
@@ -39,44 +37,6 @@ struct RunOptions {
     bool greedy = false;
     bool no_web = false;
     monitor::MonitorOptions web;
-};
-
-// SIGINT and SIGTERM stop the run cleanly: a thread waits for them (they are blocked in every
-// thread), so no signal handler and no global flag are needed. It starts before anything slow
-// (the start movie included), and asks everything to stop through a stop_source.
-class SignalWatcher {
-  public:
-    SignalWatcher()
-        : thread_([this](std::stop_token stop) {
-              sigset_t signals = handled();
-              const timespec tick{0, 50'000'000};
-              while (!stop.stop_requested()) {
-                  const int signal = sigtimedwait(&signals, nullptr, &tick);
-                  if (signal > 0) {
-                      spdlog::info("signal {}: stopping", signal);
-                      stop_.request_stop();
-                  }
-              }
-          }) {}
-
-    // Call first thing in main's thread, before any other thread starts.
-    static void block_in_this_thread() {
-        sigset_t signals = handled();
-        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    }
-    std::stop_token token() const { return stop_.get_token(); }
-
-  private:
-    static sigset_t handled() {
-        sigset_t signals;
-        sigemptyset(&signals);
-        sigaddset(&signals, SIGINT);
-        sigaddset(&signals, SIGTERM);
-        return signals;
-    }
-
-    std::stop_source stop_;
-    std::jthread thread_;  // last: it uses stop_
 };
 
 trainer::AgentFactory agent_factory(std::uint32_t seed, const agent::LlmOptions& llm,
@@ -251,8 +211,7 @@ ResumeData read_resume_data(const trainer::RunDirectory& run) {
 // A start that cannot go ahead leaves the file system as it was: every option, the port, the
 // ROM, the files to read and the run directory are checked before the first file is written.
 int run(RunOptions& options, const CLI::App& command) {
-    SignalWatcher::block_in_this_thread();
-    SignalWatcher signals;
+    SignalStop signals;  // before any other thread: it stops the run cleanly, start movie included
     const auto stop = signals.token();
 
     std::optional<trainer::RunDirectory> run_dir;

@@ -4,13 +4,12 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <ctime>
 #include <iostream>
-#include <thread>
 
 #include "app/commands.h"
 #include "app/session.h"
+#include "app/signal_stop.h"
 #include "emu/movie.h"
 #include "env/env.h"
 #include "monitor/monitor.h"
@@ -44,35 +43,6 @@ struct TrainOptions {
     // --evaluate
     std::optional<std::string> evaluate;
     rl::EvaluationOptions evaluation;
-};
-
-// SIGINT/SIGTERM ask the training to stop after its next update (and checkpoint); a thread
-// waits for them, as in `crystal-rl run`, so no handler and no global flag are needed.
-class StopOnSignal {
-  public:
-    StopOnSignal() {
-        sigset_t signals = handled();
-        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-        thread_ = std::jthread([this](std::stop_token stop) {
-            sigset_t signals = handled();
-            const timespec tick{0, 50'000'000};
-            while (!stop.stop_requested()) {
-                if (sigtimedwait(&signals, nullptr, &tick) > 0) stop_.request_stop();
-            }
-        });
-    }
-    std::stop_token token() const { return stop_.get_token(); }
-
-  private:
-    static sigset_t handled() {
-        sigset_t signals;
-        sigemptyset(&signals);
-        sigaddset(&signals, SIGINT);
-        sigaddset(&signals, SIGTERM);
-        return signals;
-    }
-    std::stop_source stop_;
-    std::jthread thread_;
 };
 
 nlohmann::json optional_path(const std::optional<std::filesystem::path>& path) {
@@ -224,7 +194,7 @@ void watch_training(rl::TrainingOptions& training, rl::TrainingView& view) {
 }
 
 int train(TrainOptions& options, const CLI::App& command) {
-    StopOnSignal signals;
+    SignalStop signals;  // training stops after its next update (and checkpoint)
     rl::keep_freed_memory_for_reuse();
     if (options.evaluate) return evaluate(options);
 
