@@ -188,6 +188,7 @@ class Core {
         if (s_.video_at <= until) video_catch_up(until);
     }
     void video_catch_up(std::int64_t until);
+    void video_event(std::int64_t when);  // kVideoEvent: the changes due, then the next to run
     int video_step(std::int64_t when);
     bool video_must_run(int mode, int ly) const;
     void video_reschedule();
@@ -203,11 +204,11 @@ class Core {
         if (s_.mode != 1) video_reschedule();
     }
     void count_objects_per_line();
-    int objects_on_line(int line);
+    int objects_on_line(int line);  // at most 10, the ones the PPU sees
     void remap_vram();
     void draw_line(int from, int to);
     void draw_line_so_far();
-    template <bool kKeepInfo>  // info: what the objects need to know of the background
+    template <bool kCgb, bool kKeepInfo>  // info: what the objects need to know of the background
     void draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint64_t* pairs,
                     std::uint32_t* rgb, std::uint8_t* info);
     void draw_objects(const std::uint8_t* bg_info, std::uint32_t* out);
@@ -251,7 +252,8 @@ class Core {
 
     // Derived from the state (rebuilt by state_replaced): objects covering each line, and the
     // Color palettes as 32-bit pixels, so that neither is worked out again line after line.
-    std::array<std::uint8_t, kHeight> line_objects_{};
+    std::array<std::uint8_t, kHeight> line_objects_{};  // at most 10: the ones the PPU sees
+    std::array<std::array<std::uint8_t, 10>, kHeight> line_object_list_{};  // by OAM index
     bool line_objects_stale_ = true;
     std::array<std::uint32_t, 32> bg_rgb_{}, obj_rgb_{};
     std::array<std::uint64_t, 8 * 16> bg_pairs_{};  // by palette, see make_pixel_pairs

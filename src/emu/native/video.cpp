@@ -75,8 +75,15 @@ constexpr std::array<std::uint16_t, 256> make_row_spread(bool mirrored) {
     }
     return table;
 }
-constexpr auto kRowSpread = make_row_spread(false);
-constexpr auto kRowSpreadMirrored = make_row_spread(true);
+// Both in one table, the mirrored half second: a Color tile's X flip picks its half with a shift.
+constexpr std::array<std::uint16_t, 512> make_row_spreads() {
+    std::array<std::uint16_t, 512> table{};
+    const auto drawn = make_row_spread(false), mirrored = make_row_spread(true);
+    for (int v = 0; v < 256; ++v)
+        table[v] = drawn[v], table[256 + v] = mirrored[v];
+    return table;
+}
+constexpr auto kRowSpreads = make_row_spreads();
 
 // Four 2-bit colours (pixel k in bits 2k and 2k + 1) as four bytes in pixel order: a tile's
 // colours for the objects' sake in two stores instead of eight.
@@ -108,7 +115,7 @@ void Core::stat_changed(std::uint8_t old_stat) {
 
 // Objects on the current line (at most 10), for the length of mode 3.
 void Core::count_line_objects() {
-    s_.obj_count = std::min(objects_on_line(s_.ly), 10);
+    s_.obj_count = objects_on_line(s_.ly);
 }
 
 int Core::objects_on_line(int line) {
@@ -116,14 +123,17 @@ int Core::objects_on_line(int line) {
     return line < kHeight ? line_objects_[line] : 0;  // a forged state's mode 2 in V-Blank
 }
 
-// All lines at once, worked out again only after OAM or the object height changed.
+// All lines at once, worked out again only after OAM or the object height changed: the first
+// 10 objects of each line in OAM order, the ones it shows.
 void Core::count_objects_per_line() {
     line_objects_.fill(0);
     const int height = (s_.io[0x40] & 4) ? 16 : 8;
     for (int i = 0; i < 40; ++i) {
         const int top = s_.oam[i * 4] - 16;
-        for (int line = std::max(top, 0); line < std::min(top + height, kHeight); ++line)
-            ++line_objects_[line];
+        for (int line = std::max(top, 0); line < std::min(top + height, kHeight); ++line) {
+            std::uint8_t& count = line_objects_[line];
+            if (count < 10) line_object_list_[line][count++] = static_cast<std::uint8_t>(i);
+        }
     }
     line_objects_stale_ = false;
 }
@@ -135,14 +145,6 @@ void Core::palettes_changed() {
     }
     for (int p = 0; p < 8; ++p)
         make_pixel_pairs(&bg_rgb_[p * 4], &bg_pairs_[p * 16]);
-}
-
-void Core::video_catch_up(std::int64_t until) {
-    while (s_.video_at <= until) {
-        const std::int64_t when = s_.video_at;
-        const int dots = video_step(when);
-        s_.video_at = dots < 0 ? kNever : when + dots * kTicksPerDot;
-    }
 }
 
 // Whether the change out of `mode` on line `ly` must run at its own time: it may request an
@@ -194,7 +196,7 @@ void Core::video_reschedule() {
         }
         switch (mode) {
             case 2:
-                objects = std::min(objects_on_line(ly), 10);
+                objects = objects_on_line(ly);
                 t += (kMode3Dots + objects * 6 + fine_x) * kTicksPerDot;
                 mode = 3;
                 break;
@@ -216,8 +218,10 @@ void Core::video_reschedule() {
     schedule(kVideoEvent, t);
 }
 
-// One mode change at `when`; returns the dots to the next (-1: none, the screen is off).
-int Core::video_step(std::int64_t when) {
+// One mode change at `when`; returns the dots to the next (-1: none, the screen is off). Inlined
+// in video_catch_up's loop: about three changes a line, 144 lines a frame, and a call for each
+// (with the registers it saves) cost as much as the changes themselves.
+[[gnu::always_inline]] inline int Core::video_step(std::int64_t when) {
     const std::uint8_t lyc = s_.io[0x45];
     int next = 0;
     switch (s_.mode) {
@@ -298,6 +302,57 @@ int Core::video_step(std::int64_t when) {
     return next;
 }
 
+void Core::video_catch_up(std::int64_t until) {
+    while (s_.video_at <= until) {
+        const std::int64_t when = s_.video_at;
+        const int dots = video_step(when);
+        s_.video_at = dots < 0 ? kNever : when + dots * kTicksPerDot;
+    }
+}
+
+// The PPU's event. Most often (Crystal keeps the H-Blank interrupt on: 144 times a frame) it is
+// the H-Blank of the line after the last one run, whose start nobody saw. The three mode changes
+// of that line then run here at once, as video_step would run them one after the other, and the
+// next line's H-Blank is scheduled without video_reschedule's walk: this was a fifth of a frame.
+void Core::video_event(std::int64_t when) {
+    const int ly = s_.ly + 1;
+    const int objects = objects_on_line(ly);
+    const int fine_x = s_.io[0x43] & 7;
+    const int to_hblank = kMode2Dots + kMode3Dots + objects * 6 + fine_x;
+    if (s_.mode != 0 || ly >= kHeight || when - s_.video_at != to_hblank * kTicksPerDot ||
+        (s_.hdma_active && s_.io[0x55] != 0xFF)) {
+        video_catch_up(when);
+        video_reschedule();
+        return;
+    }
+    // STAT's line may rise as mode 2 begins, as the LY=LYC flag follows, and as H-Blank begins.
+    const std::uint8_t lyc = s_.io[0x45];
+    const std::uint8_t before = s_.stat;
+    const std::uint8_t mode2 = with_mode(before, 2);
+    const std::uint8_t flagged = static_cast<std::uint8_t>((mode2 & ~4) | (lyc == ly ? 4 : 0));
+    const std::uint8_t mode3 = with_mode(flagged, 3), hblank = with_mode(flagged, 0);
+    if ((!stat_line(before) && stat_line(mode2)) || (!stat_line(mode2) && stat_line(flagged)) ||
+        (!stat_line(mode3) && stat_line(hblank))) {
+        s_.io[0x0F] |= 0x02;
+    }
+    s_.ly = ly;
+    s_.io[0x44] = static_cast<std::uint8_t>(ly);
+    s_.obj_count = objects;
+    if (draw_) draw_line(line_x_, kWidth);
+    line_x_ = 0;
+    s_.mode = 0;
+    s_.stat = hblank;
+    s_.video_at = when + (kMode0Dots - objects * 6 - fine_x) * kTicksPerDot;
+    // The next line's H-Blank, when nothing before it must run (see video_must_run).
+    const int next = ly + 1;
+    if (next < kHeight && (hblank & 0x28) == 0x08 && !((hblank & 0x40) && lyc == next)) {
+        const int next_to_hblank = kMode2Dots + kMode3Dots + objects_on_line(next) * 6 + fine_x;
+        schedule(kVideoEvent, s_.video_at + next_to_hblank * kTicksPerDot);
+    } else {
+        video_reschedule();
+    }
+}
+
 void Core::write_lcdc(std::uint8_t value) {
     const bool was_on = s_.io[0x40] & 0x80, on = value & 0x80;
     const int t = ticks_per_mcycle() / 4;
@@ -368,32 +423,39 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
 // Background or window tiles for pixels x..x_end-1 of the line; px, py: the first pixel's place
 // in the tile map. Whole tiles are drawn (8 pixels, no test per pixel) into `rgb` and `info`,
 // which have kTileMargin pixels of slack on both sides; info gets each pixel's colour 0-3, plus 4
-// where a Color tile keeps priority over objects.
-template <bool kKeepInfo>
+// where a Color tile keeps priority over objects. No branch per tile: this loop is the largest
+// part of a drawn frame.
+template <bool kCgb, bool kKeepInfo>
 void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std::uint64_t* pairs,
                       std::uint32_t* rgb, std::uint8_t* info) {
-    const bool cgb = s_.cgb_mode;
+    // Tiles 0-255 from 8000, or -128-127 around 9000: the latter is tile ^ 0x80 from 8800.
     const bool unsigned_tiles = s_.io[0x40] & 0x10;
-    const int row_base = map_base + ((py >> 3) & 31) * 32;
+    const unsigned tile_xor = unsigned_tiles ? 0 : 0x80;
     const int fine_y = py & 7;
-    for (int pos = kTileMargin + x - (px & 7); pos < kTileMargin + x_end; pos += 8, px += 8) {
-        const int map_offset = row_base + ((px >> 3) & 31);
-        const std::uint8_t tile = s_.vram[map_offset];
-        const int attributes = cgb ? s_.vram[0x2000 + map_offset] : 0;
-        const int row = (attributes & 0x40) ? 7 - fine_y : fine_y;
-        const int data =
-            (unsigned_tiles ? tile * 16 : 0x1000 + static_cast<std::int8_t>(tile) * 16) +
-            ((attributes & 0x08) ? 0x2000 : 0) + row * 2;
-        const auto& spread = (attributes & 0x20) ? kRowSpreadMirrored : kRowSpread;
+    const std::uint8_t* map = &s_.vram[map_base + ((py >> 3) & 31) * 32];
+    const std::uint8_t* rows = &s_.vram[(unsigned_tiles ? 0 : 0x800) + fine_y * 2];
+    const int flipped_row = (7 - 2 * fine_y) * 2;  // from row fine_y to row 7 - fine_y
+    int column = (px >> 3) & 31;
+    for (int pos = kTileMargin + x - (px & 7); pos < kTileMargin + x_end;
+         pos += 8, column = (column + 1) & 31) {
+        const std::uint8_t* data = rows + (map[column] ^ tile_xor) * 16;
+        const std::uint16_t* spread = kRowSpreads.data();
+        const std::uint64_t* palette = pairs;
+        std::uint32_t priority = 0;
+        if constexpr (kCgb) {
+            const int attributes = map[column + 0x2000];  // signed: the Y flip moves back
+            data += ((attributes & 0x08) << 10) + ((attributes & 0x40) ? flipped_row : 0);
+            spread += (attributes & 0x20) << 3;  // the mirrored half
+            palette += (attributes & 7) * 16;
+            priority = (attributes & 0x80) ? 0x04040404u : 0;
+        }
         // Pixel k's colour (0 = leftmost) in bits 2k and 2k + 1.
-        const unsigned bits = spread[s_.vram[data]] | spread[s_.vram[data + 1]] << 1;
-        const std::uint64_t* palette = pairs + (attributes & 7) * 16;
+        const unsigned bits = spread[data[0]] | spread[data[1]] << 1;
         std::uint32_t* tile_rgb = rgb + pos;
 #pragma GCC unroll 4
         for (int k = 0; k < 4; ++k)
             std::memcpy(tile_rgb + 2 * k, &palette[(bits >> (4 * k)) & 15], 8);
         if constexpr (kKeepInfo) {
-            const std::uint32_t priority = (attributes & 0x80) ? 0x04040404u : 0;
             const std::uint32_t left = kColourBytes[bits & 0xFF] | priority;
             const std::uint32_t right = kColourBytes[bits >> 8] | priority;
             std::memcpy(info + pos, &left, 4);
@@ -439,7 +501,9 @@ void Core::draw_line(int from, int to) {
     const int bg_end = window_on ? std::clamp(window_x, 0, kWidth) : kWidth;
     // What lies under each pixel matters only where an object may cover it.
     const bool objects_here = (lcdc & 0x02) && objects_on_line(y) > 0;
-    const auto draw_tiles = objects_here ? &Core::draw_tiles<true> : &Core::draw_tiles<false>;
+    const auto draw_tiles =
+        cgb ? (objects_here ? &Core::draw_tiles<true, true> : &Core::draw_tiles<true, false>)
+            : (objects_here ? &Core::draw_tiles<false, true> : &Core::draw_tiles<false, false>);
     if (bg_on) {
         (this->*draw_tiles)(0, bg_end, (lcdc & 0x08) ? 0x1C00 : 0x1800, s_.io[0x43],
                             (y + s_.io[0x42]) & 0xFF, pairs, rgb.data(), info.data());
@@ -477,12 +541,8 @@ void Core::draw_objects(const std::uint8_t* bg_info, std::uint32_t* out) {
         }
     }
     const int height = (lcdc & 4) ? 16 : 8;
-    std::array<int, 10> objects{};
-    int count = 0;
-    for (int i = 0; i < 40 && count < 10; ++i) {
-        const int top = s_.oam[i * 4] - 16;
-        if (y >= top && y < top + height) objects[count++] = i;
-    }
+    const int count = objects_on_line(y);
+    std::array<std::uint8_t, 10> objects = line_object_list_[y];
     if (!cgb) {  // lower X first, then lower index
         std::stable_sort(objects.begin(), objects.begin() + count,
                          [&](int a, int b) { return s_.oam[a * 4 + 1] < s_.oam[b * 4 + 1]; });
