@@ -1,32 +1,12 @@
 #include "env_pool.h"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 #include <string>
 
+#include "env/wait.h"
+
 namespace crl::python {
-namespace {
-
-// A short spin catches a partner that is about to finish; then sleep on a futex. Spinning
-// longer (1 ms) made two environments 4x slower on a loaded 2-core machine: a spinning thread
-// burns its whole time slice while the thread it waits for is not even running.
-constexpr auto kSpinFor = std::chrono::microseconds(50);
-
-template <class T>
-void wait_while_equal(const std::atomic<T>& value, T old, bool spin) {
-    if (spin) {
-        const auto until = std::chrono::steady_clock::now() + kSpinFor;
-        for (int i = 0;; ++i) {
-            if (value.load(std::memory_order_acquire) != old) return;
-            if ((i & 255) == 255 && std::chrono::steady_clock::now() > until) break;
-        }
-    }
-    while (value.load(std::memory_order_acquire) == old)
-        value.wait(old, std::memory_order_acquire);
-}
-
-}  // namespace
 
 EnvPool::EnvPool(std::vector<std::unique_ptr<EnvSlot>> slots, std::vector<SlotOutputs> outputs)
     : slots_(std::move(slots)),
@@ -115,7 +95,7 @@ std::vector<std::size_t> EnvPool::recv(std::size_t count) {
                 break;
             }
         }
-        wait_while_equal(done_count_, seen, spin_);
+        env::wait_while_equal(done_count_, seen, spin_);
     }
     std::exception_ptr error;
     for (const auto id : finished) {
@@ -174,7 +154,7 @@ void EnvPool::work(std::size_t id, std::stop_token stop) {
     auto& lane = *lanes_[id];
     std::uint64_t seen = 0;
     while (true) {
-        wait_while_equal(lane.generation, seen, spin_);
+        env::wait_while_equal(lane.generation, seen, spin_);
         seen = lane.generation.load(std::memory_order_acquire);
         if (stop.stop_requested()) return;
         run(id);

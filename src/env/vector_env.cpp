@@ -1,34 +1,11 @@
 #include "env/vector_env.h"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
+#include "env/wait.h"
+
 namespace crl::env {
-namespace {
-
-// Steps take about a millisecond, so a partner is usually ready within one. The wait first spins
-// briefly (a hand-over in nanoseconds on an idle machine), then keeps polling but yields the core
-// between polls: when more threads are runnable than there are cores (a build, a learner), the
-// thread being waited for gets the core instead of a spinner burning it. After that a futex wait.
-constexpr auto kSpinFor = std::chrono::microseconds(20);
-constexpr auto kYieldFor = std::chrono::microseconds(2000);
-
-template <class T>
-void wait_while_equal(const std::atomic<T>& value, T old) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0;; ++i) {
-        if (value.load(std::memory_order_acquire) != old) return;
-        if ((i & 63) != 63) continue;
-        const auto waited = std::chrono::steady_clock::now() - start;
-        if (waited > kYieldFor) break;
-        if (waited > kSpinFor) std::this_thread::yield();
-    }
-    while (value.load(std::memory_order_acquire) == old)
-        value.wait(old, std::memory_order_acquire);
-}
-
-}  // namespace
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs, unsigned threads)
     : envs_(std::move(envs)), actions_(envs_.size()), results_(envs_.size()) {
