@@ -18,6 +18,7 @@
 #include "emu/machine.h"
 #include "emu/mgba_board.h"
 #include "emu/native/native_machine.h"
+#include "emu/state_header.h"
 
 namespace crl::emu {
 namespace {
@@ -47,15 +48,6 @@ using VFilePtr = std::unique_ptr<VFile, VFileCloser>;
 // with cartridge RAM and the clock appended.
 constexpr char kStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
 constexpr std::uint32_t kStateVersion = 1;
-struct StateHeader {
-    char magic[8];
-    std::uint32_t version;
-    std::uint32_t payload_bytes;
-    std::uint32_t payload_crc32;
-    std::uint32_t reserved;
-    char rom_sha1[40];
-};
-static_assert(sizeof(StateHeader) == 64);
 constexpr int kStateContents = SAVESTATE_SAVEDATA | SAVESTATE_RTC;
 
 class MgbaMachine final : public Machine {
@@ -161,10 +153,9 @@ class MgbaMachine final : public Machine {
         std::memcpy(header.magic, kStateMagic, sizeof kStateMagic);
         header.version = kStateVersion;
         header.payload_bytes = static_cast<std::uint32_t>(payload_bytes);
-        header.payload_crc32 = static_cast<std::uint32_t>(
+        header.payload_checksum = static_cast<std::uint32_t>(
             crc32(0, state.data() + sizeof(StateHeader), static_cast<uInt>(payload_bytes)));
-        std::memcpy(header.rom_sha1, header_.sha1.data(), sizeof header.rom_sha1);
-        std::memcpy(state.data(), &header, sizeof header);
+        write_state_header(header, header_, state);
         return state;
     }
 
@@ -237,12 +228,7 @@ class MgbaMachine final : public Machine {
     }
 
     std::span<const std::uint8_t> checked_payload(std::span<const std::uint8_t> state) const {
-        StateHeader header{};
-        if (state.size() < sizeof header) {
-            throw StateError("only " + std::to_string(state.size()) +
-                             " bytes, too short for a crystal-rl state (truncated?)");
-        }
-        std::memcpy(&header, state.data(), sizeof header);
+        const auto header = read_state_header(state);
         if (std::memcmp(header.magic, kStateMagic, sizeof kStateMagic) != 0) {
             throw StateError(
                 "not a crystal-rl state (save states come from 'crystal-rl' "
@@ -252,18 +238,9 @@ class MgbaMachine final : public Machine {
             throw StateError("format version " + std::to_string(header.version) +
                              ", this build reads version " + std::to_string(kStateVersion));
         }
-        const std::string sha1(header.rom_sha1, sizeof header.rom_sha1);
-        if (sha1 != header_.sha1) {
-            throw StateError("saved from another ROM (SHA-1 " + sha1 + "), but the loaded ROM '" +
-                             header_.title + "' has SHA-1 " + header_.sha1);
-        }
-        const auto payload = state.subspan(sizeof header);
-        if (payload.size() != header.payload_bytes) {
-            throw StateError("holds " + std::to_string(payload.size()) + " bytes of " +
-                             std::to_string(header.payload_bytes) + " (truncated?)");
-        }
+        const auto payload = state_payload(state, header, header_);
         const auto crc = crc32(0, payload.data(), static_cast<uInt>(payload.size()));
-        if (crc != header.payload_crc32) {
+        if (crc != header.payload_checksum) {
             throw StateError("its checksum does not match: the file is corrupt");
         }
         return payload;

@@ -13,6 +13,7 @@
 #endif
 
 #include "emu/native/core.h"
+#include "emu/state_header.h"
 
 namespace crl::emu {
 namespace {
@@ -70,15 +71,6 @@ constexpr char kMgbaStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
 // 2: CRC-32C instead of zlib's CRC-32; 3: the PPU's next mode change apart from its event, and
 // the next TIMA increment
 constexpr std::uint32_t kStateVersion = 3;
-struct StateHeader {
-    char magic[8];
-    std::uint32_t version;
-    std::uint32_t payload_bytes;
-    std::uint32_t payload_crc32c;
-    std::uint32_t state_bytes;  // sizeof(State) of the build that wrote it
-    char rom_sha1[40];
-};
-static_assert(sizeof(StateHeader) == 64);
 
 class NativeMachine final : public Machine {
   public:
@@ -190,10 +182,9 @@ class NativeMachine final : public Machine {
         std::memcpy(header.magic, kStateMagic, sizeof kStateMagic);
         header.version = kStateVersion;
         header.payload_bytes = static_cast<std::uint32_t>(payload_bytes);
-        header.payload_crc32c = crc32c({payload, payload_bytes});
-        header.state_bytes = sizeof(State);
-        std::memcpy(header.rom_sha1, header_.sha1.data(), sizeof header.rom_sha1);
-        std::memcpy(state.data(), &header, sizeof header);
+        header.payload_checksum = crc32c({payload, payload_bytes});  // CRC-32C
+        header.core_detail = sizeof(State);                          // of the build that wrote it
+        write_state_header(header, header_, state);
         return state;
     }
 
@@ -232,12 +223,7 @@ class NativeMachine final : public Machine {
     }
 
     std::span<const std::uint8_t> checked_payload(std::span<const std::uint8_t> state) const {
-        StateHeader header{};
-        if (state.size() < sizeof header) {
-            throw StateError("only " + std::to_string(state.size()) +
-                             " bytes, too short for a crystal-rl state (truncated?)");
-        }
-        std::memcpy(&header, state.data(), sizeof header);
+        const auto header = read_state_header(state);
         if (std::memcmp(header.magic, kMgbaStateMagic, sizeof kMgbaStateMagic) == 0) {
             throw StateError(
                 "saved by the mgba core; this machine runs the native core (--core mgba loads "
@@ -248,22 +234,13 @@ class NativeMachine final : public Machine {
                 "not a crystal-rl state (save states come from 'crystal-rl' "
                 "checkpoints or --save-state)");
         }
-        if (header.version != kStateVersion || header.state_bytes != sizeof(State)) {
+        if (header.version != kStateVersion || header.core_detail != sizeof(State)) {
             throw StateError("format version " + std::to_string(header.version) +
                              " of another build; this build reads version " +
                              std::to_string(kStateVersion));
         }
-        const std::string sha1(header.rom_sha1, sizeof header.rom_sha1);
-        if (sha1 != header_.sha1) {
-            throw StateError("saved from another ROM (SHA-1 " + sha1 + "), but the loaded ROM '" +
-                             header_.title + "' has SHA-1 " + header_.sha1);
-        }
-        const auto payload = state.subspan(sizeof header);
-        if (payload.size() != header.payload_bytes) {
-            throw StateError("holds " + std::to_string(payload.size()) + " bytes of " +
-                             std::to_string(header.payload_bytes) + " (truncated?)");
-        }
-        if (crc32c(payload) != header.payload_crc32c) {
+        const auto payload = state_payload(state, header, header_);
+        if (crc32c(payload) != header.payload_checksum) {
             throw StateError("its checksum does not match: the file is corrupt");
         }
         if (payload.size() != sizeof(State) + core_.cart_ram().size()) {
