@@ -2,6 +2,7 @@
 // for 1 and 2 environments and both cores, against the bare emulator doing the same frames; the
 // cost of reading a game state; and the memory each machine takes.
 #include <algorithm>
+#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,10 +23,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using crl::env::Action;
-// Short runs, Env and bare taken in turn: this machine's speed drifts by tens of percent within a
-// minute, so each ratio compares runs a second apart and the median of those ratios is reported.
+// Env and bare take turns in short chunks, over and over: this machine's speed drifts by tens of
+// percent within a second, and a drift then falls on both sides alike. Whole runs taken in turn
+// (the bench before) gave ratios from 0.75 to 1.3 for the same code.
 constexpr int kSteps = 1500;
-constexpr int kRuns = 11;
+constexpr int kChunk = 25;
 
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
@@ -53,32 +55,90 @@ std::unique_ptr<crl::env::Env> make_env(const crl::emu::Rom& rom, crl::emu::Core
     return env;
 }
 
-// Steps a second: N environments in N threads (VectorEnv), or N bare machines in N threads.
-double env_rate(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
+// N bare machines doing an Env step's frames, each on its own thread (the calling thread runs the
+// first), started together for each chunk: what N cores give without the Env around them.
+class BareMachines {
+  public:
+    BareMachines(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count)
+        : start_(count), done_(count) {
+        for (int i = 0; i < count; ++i)
+            machines_.push_back(make_machine(rom, core));
+        for (int i = 1; i < count; ++i) {
+            threads_.emplace_back([this, i](std::stop_token stop) {
+                while (true) {
+                    start_.arrive_and_wait();
+                    if (stop.stop_requested()) return;
+                    run(*machines_[static_cast<std::size_t>(i)]);
+                    done_.arrive_and_wait();
+                }
+            });
+        }
+    }
+    ~BareMachines() {
+        for (auto& thread : threads_)
+            thread.request_stop();
+        start_.arrive_and_wait();
+    }
+    BareMachines(const BareMachines&) = delete;
+    BareMachines& operator=(const BareMachines&) = delete;
+
+    void steps(int first, int count) {
+        first_ = first;
+        count_ = count;
+        start_.arrive_and_wait();
+        run(*machines_[0]);
+        done_.arrive_and_wait();
+    }
+
+  private:
+    void run(crl::emu::Machine& machine) const {
+        for (int step = first_; step < first_ + count_; ++step) {
+            machine.run_frames(8, crl::env::to_buttons(script(step)), crl::emu::Render::kNone);
+            machine.run_frames(16, crl::emu::button::kNone, crl::emu::Render::kNone);
+        }
+    }
+
+    std::vector<std::unique_ptr<crl::emu::Machine>> machines_;
+    std::barrier<> start_;
+    std::barrier<> done_;
+    int first_ = 0;
+    int count_ = 0;
+    std::vector<std::jthread> threads_;
+};
+
+struct Comparison {
+    double env_rate = 0;   // Env steps a second, all envs together
+    double bare_rate = 0;  // the same for the bare machines
+    std::vector<double> chunk_ratios;
+};
+
+// N environments in a VectorEnv against N bare machines, chunk by chunk in turn.
+Comparison compare(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
     std::vector<std::unique_ptr<crl::env::Env>> envs;
     for (int i = 0; i < count; ++i)
         envs.push_back(make_env(rom, core));
     crl::env::VectorEnv vector(std::move(envs));
-    const auto start = Clock::now();
-    for (int step = 0; step < kSteps; ++step)
-        vector.step(std::vector<Action>(static_cast<std::size_t>(count), script(step)));
-    return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double bare_rate(const crl::emu::Rom& rom, crl::emu::CoreKind core, int count) {
-    std::vector<std::jthread> threads;
-    const auto start = Clock::now();
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&rom, core] {
-            auto machine = make_machine(rom, core);
-            for (int step = 0; step < kSteps; ++step) {
-                machine->run_frames(8, crl::env::to_buttons(script(step)), crl::emu::Render::kNone);
-                machine->run_frames(16, crl::emu::button::kNone, crl::emu::Render::kNone);
-            }
-        });
+    BareMachines bare(rom, core, count);
+    const auto seconds_since = [](Clock::time_point start) {
+        return std::chrono::duration<double>(Clock::now() - start).count();
+    };
+    Comparison result;
+    double env_seconds = 0, bare_seconds = 0;
+    for (int first = 0; first < kSteps; first += kChunk) {
+        auto start = Clock::now();
+        for (int step = first; step < first + kChunk; ++step)
+            vector.step(std::vector<Action>(static_cast<std::size_t>(count), script(step)));
+        const double env_chunk = seconds_since(start);
+        start = Clock::now();
+        bare.steps(first, kChunk);
+        const double bare_chunk = seconds_since(start);
+        env_seconds += env_chunk;
+        bare_seconds += bare_chunk;
+        result.chunk_ratios.push_back(bare_chunk / env_chunk);
     }
-    threads.clear();
-    return kSteps * count / std::chrono::duration<double>(Clock::now() - start).count();
+    result.env_rate = kSteps * count / env_seconds;
+    result.bare_rate = kSteps * count / bare_seconds;
+    return result;
 }
 
 // Resident memory of the process in KiB (/proc/self/statm counts pages).
@@ -142,24 +202,22 @@ int main() {
     }
     const auto rom = crl::emu::Rom::from_bytes(crl::demo_rom_bytes(), "demo");
     std::printf(
-        "\nEnvironment steps per second on the demo game (%d steps of 24 frames; %d runs each, "
-        "Env and bare in turn: medians, and the median of the %d ratios of neighbouring runs)\n\n",
-        kSteps, kRuns, kRuns);
+        "\nEnvironment steps per second on the demo game (%d steps of 24 frames, game state and "
+        "reward each; Env and bare in turn, %d steps at a time: the ratio of their total times, "
+        "and the middle half of the %d chunks' ratios)\n\n",
+        kSteps, kChunk, kSteps / kChunk);
     std::printf(
-        "| core | envs | Env steps/s | bare emulator steps/s | ratio (>= 0.95) | ratios from, "
-        "to |\n|---|---|---|---|---|---|\n");
+        "| core | envs | Env steps/s | bare emulator steps/s | ratio (>= 0.95) | chunks' ratios, "
+        "25th-75th percentile |\n|---|---|---|---|---|---|\n");
     for (const auto core : {crl::emu::CoreKind::kMgba, crl::emu::CoreKind::kNative}) {
         for (const int count : {1, 2}) {
-            std::vector<double> env, bare, ratios;
-            for (int run = 0; run < kRuns; ++run) {
-                env.push_back(env_rate(rom, core, count));
-                bare.push_back(bare_rate(rom, core, count));
-                ratios.push_back(env.back() / bare.back());
-            }
-            const auto [lowest, highest] = std::minmax_element(ratios.begin(), ratios.end());
-            std::printf("| %s | %d | %.0f | %.0f | %.3f | %.3f, %.3f |\n",
-                        crl::emu::core_name(core), count, median(env), median(bare), median(ratios),
-                        *lowest, *highest);
+            auto result = compare(rom, core, count);
+            auto& ratios = result.chunk_ratios;
+            std::sort(ratios.begin(), ratios.end());
+            std::printf("| %s | %d | %.0f | %.0f | %.3f | %.3f-%.3f |\n", crl::emu::core_name(core),
+                        count, result.env_rate, result.bare_rate,
+                        result.env_rate / result.bare_rate, ratios[ratios.size() / 4],
+                        ratios[ratios.size() * 3 / 4]);
         }
     }
 
