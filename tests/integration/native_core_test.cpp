@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "crystal_new_game.h"
 #include "emu/native/differential.h"
+#include "game/crystal.h"
 #include "support/test_support.h"
 
 namespace crl::test {
@@ -68,6 +72,59 @@ TEST(NativeDifferentialTest, LibbetIdenticalToMgba) {
     expect_identical(rom, kGameFrames, 1);
 }
 
+// The scenarios of the real game's RAM snapshots (../shared/crystal/ram-snapshots/*/state.json)
+// as a player sees them: the map, the party's size and the kind of battle. A run is checked to
+// pass each of them while both cores are identical. Empty when the snapshots are absent.
+struct CrystalScenario {
+    int map_id = 0;
+    std::size_t party = 0;
+    game::BattleKind battle = game::BattleKind::kNone;
+};
+
+std::map<std::string, CrystalScenario> crystal_scenarios() {
+    std::map<std::string, CrystalScenario> scenarios;
+    const auto testroms = crl::test::testroms_dir();
+    if (!testroms) return scenarios;
+    const auto root = testroms->parent_path() / "crystal/ram-snapshots";
+    if (!std::filesystem::is_directory(root)) return scenarios;
+    for (const auto& entry : std::filesystem::directory_iterator(root)) {
+        const auto path = entry.path() / "state.json";
+        if (!std::filesystem::exists(path)) continue;
+        const auto truth = nlohmann::json::parse(std::ifstream(path));
+        const int mode = truth["wBattleMode"].get<int>();
+        scenarios[entry.path().filename().string()] = {
+            truth["wMapGroup"].get<int>() << 8 | truth["wMapNumber"].get<int>(),
+            truth["wPartyCount"].get<std::size_t>(),
+            mode == 0 ? game::BattleKind::kNone
+                      : (mode == 1 ? game::BattleKind::kWild : game::BattleKind::kTrainer)};
+    }
+    return scenarios;
+}
+
+// Notes which scenarios a machine is in, and the first frame it was in each.
+class ScenarioWatch {
+  public:
+    void note(const emu::Machine& machine, std::uint64_t frame) {
+        const auto state = crystal_.read(game::MachineMemory(machine));
+        for (const auto& [name, scenario] : scenarios_) {
+            if (state.map_id == scenario.map_id && state.party.size() == scenario.party &&
+                state.battle.kind == scenario.battle) {
+                reached_.emplace(name, frame);
+            }
+        }
+    }
+    const std::map<std::string, CrystalScenario>& scenarios() const { return scenarios_; }
+    std::optional<std::uint64_t> reached(const std::string& name) const {
+        const auto found = reached_.find(name);
+        return found == reached_.end() ? std::nullopt : std::optional(found->second);
+    }
+
+  private:
+    game::CrystalProfile crystal_{game::CrystalNames()};
+    std::map<std::string, CrystalScenario> scenarios_ = crystal_scenarios();
+    std::map<std::string, std::uint64_t> reached_;
+};
+
 // The explorer's new game up to the starter (13,440 frames, bench/crystal_new_game.h).
 TEST(NativeDifferentialTest, CrystalNewGameToTheStarterIdenticalToMgba) {
     const char* path = std::getenv("CRYSTAL_RL_ROM");
@@ -75,12 +132,19 @@ TEST(NativeDifferentialTest, CrystalNewGameToTheStarterIdenticalToMgba) {
     const auto rom = emu::Rom::from_file(path);
     auto reference = emu::make_machine(rom, on(CoreKind::kMgba));
     auto native = emu::make_machine(rom, on(CoreKind::kNative));
-    const auto divergence = emu::run_differential(*reference, *native, bench::crystal_new_game());
+    ScenarioWatch watch;
+    emu::DifferentialOptions options;
+    options.on_identical = [&](std::uint64_t frame) { watch.note(*native, frame); };
+    const auto divergence =
+        emu::run_differential(*reference, *native, bench::crystal_new_game(), options);
     EXPECT_FALSE(divergence.has_value()) << "mgba vs native: " << divergence->describe();
-    // Both reached the scenario of ../shared/crystal/ram-snapshots/05_elms_lab_got_starter.
     constexpr std::uint16_t kPartyCount = 0xDCD7;  // wPartyCount, WRAM bank 1
     EXPECT_EQ(reference->read(1, kPartyCount), 1);
     EXPECT_EQ(native->read(1, kPartyCount), 1);
+    // The player's room and Elm's lab with the starter, as in the real game's snapshots.
+    if (watch.scenarios().empty()) return;  // ../shared/crystal is optional
+    EXPECT_TRUE(watch.reached("02_players_room")) << "never in the player's room, party empty";
+    EXPECT_TRUE(watch.reached("05_elms_lab_got_starter")) << "never in Elm's lab with one Pokemon";
 }
 
 // A long explorer run recorded on mGBA from power-on (wild, trainer and gym battles, a blackout,
@@ -105,9 +169,20 @@ TEST(NativeDifferentialTest, CrystalLongExplorerMovieIdenticalToMgba) {
     const auto rom = emu::Rom::from_file(rom_path);
     auto reference = emu::make_machine(rom, on(CoreKind::kMgba));
     auto native = emu::make_machine(rom, on(CoreKind::kNative));
-    const auto divergence = emu::run_differential(*reference, *native, movie);
+    ScenarioWatch watch;
+    emu::DifferentialOptions options;
+    options.on_identical = [&](std::uint64_t frame) { watch.note(*native, frame); };
+    const auto divergence = emu::run_differential(*reference, *native, movie, options);
     EXPECT_FALSE(divergence.has_value()) << "mgba vs native: " << divergence->describe();
     std::cout << "compared " << movie.total_frames() << " frames of " << movie_path << "\n";
+    // Run whole, the movie passes every snapshot's scenario with both cores identical there.
+    for (const auto& [name, scenario] : watch.scenarios()) {
+        if (const auto frame = watch.reached(name)) {
+            std::cout << "both cores reached " << name << " at frame " << *frame << "\n";
+        } else if (!limit_text || !*limit_text) {
+            ADD_FAILURE() << "the movie never reached the scenario " << name;
+        }
+    }
 }
 
 TEST(NativeDifferentialTest, ReportsWhereTwoMachinesPart) {

@@ -104,6 +104,7 @@ std::optional<Divergence> run_differential(Machine& first, Machine& second, cons
                                            const DifferentialOptions& options) {
     const Render render = options.compare_frame ? Render::kLast : Render::kNone;
     if (auto d = first_divergence(first, second, false)) return d;
+    std::uint64_t frame = 0;
     int since_compare = 0;
     for (const auto& segment : movie.segments()) {
         std::uint64_t left = segment.frames;
@@ -113,10 +114,12 @@ std::optional<Divergence> run_differential(Machine& first, Machine& second, cons
             first.run_frames(chunk, segment.buttons, render);
             second.run_frames(chunk, segment.buttons, render);
             left -= static_cast<std::uint64_t>(chunk);
+            frame += static_cast<std::uint64_t>(chunk);
             since_compare += chunk;
             if (since_compare == options.compare_every) {
                 since_compare = 0;
                 if (auto d = first_divergence(first, second, options.compare_frame)) return d;
+                if (options.on_identical) options.on_identical(frame);
             }
         }
     }

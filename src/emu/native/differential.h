@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ struct Divergence {
 struct DifferentialOptions {
     int compare_every = 24;     // frames between comparisons
     bool compare_frame = true;  // draw the compared frames and compare their pixels
+    // Called after each comparison that found the machines identical, with the frame count:
+    // whatever it reads from one machine holds for both then.
+    std::function<void(std::uint64_t frame)> on_identical;
 };
 
 // The first difference between the two machines' WRAM, HRAM, VRAM, OAM, cartridge RAM and
