@@ -465,7 +465,9 @@ struct Cpu {
             [[unlikely]]
             return false;
         s.ime = false;
-        const int bit = std::countr_zero(static_cast<unsigned>(s.hram[0x7F] & s.io[0x0F] & 0x1F));
+        const auto pending = static_cast<unsigned>(s.hram[0x7F] & s.io[0x0F] & 0x1F);
+        if (!pending) __builtin_unreachable();  // its callers looked (no bit 32 case to handle)
+        const int bit = std::countr_zero(pending);
         s.io[0x0F] = static_cast<std::uint8_t>(s.io[0x0F] & ~(1 << bit));
         std::memcpy(host<void>(page, low), &s.pc, 2);
         s.sp = static_cast<std::uint16_t>(low);
@@ -492,11 +494,21 @@ struct Cpu {
         s.halted = true;
         // The first wake-up check comes one T-cycle after the first event (as in mGBA).
         now = fetch_start;
-        sleep(false);
+        skip_to_wake(false);
+        // Woken for an interrupt that IME lets in (Crystal's H-Blank, each line): enter it here,
+        // as the frame loop would first thing (interrupt_fast declines if an event falls due
+        // before, and the loop takes over). Not when tracing (step), which sees each apart.
+        if (!checked && !s.halted && !s.frame_done && s.ime && interrupt_fast()) return;
+        refresh();
     }
 
     // Skips from event to event until an interrupt is requested or the frame ends.
     [[gnu::always_inline]] void sleep(bool first) {
+        skip_to_wake(first);
+        refresh();
+    }
+    // sleep() but for the attention time, which the caller works out.
+    [[gnu::always_inline]] void skip_to_wake(bool first) {
         const std::int64_t t = tcycle();
         while (true) {
             if (next == kNever) break;  // nothing can ever wake it
@@ -516,7 +528,6 @@ struct Cpu {
             }
             if (s.frame_done) break;
         }
-        refresh();
     }
 
     // The rare paths run out of line on a Cpu of their own, so that the frame loop's never has
