@@ -2,14 +2,16 @@
 // events run only when the clock reaches the next one (at each memory access, as on the bus).
 #include <bit>
 #include <cstddef>
+#include <cstring>
 
 #include "emu/native/core.h"
 
 namespace crl::emu::native {
 
 namespace {
+static_assert(std::endian::native == std::endian::little, "16-bit operands are read as one load");
 constexpr std::uint8_t kZ = 0x80, kN = 0x40, kH = 0x20, kC = 0x10;
-}
+}  // namespace
 
 // The CPU's view of one Core while it runs. The clock and the next event's time are copies held
 // here (in registers, as long as no call outside sees this object), written back to the state
@@ -41,6 +43,8 @@ struct Cpu {
     static constexpr int kUncheckedMcycles = 5;
 
     explicit Cpu(Core& core) : m(core), s(core.s_), mc(core.ticks_per_mcycle()) { load(); }
+    // A T-cycle in ticks (mc is positive: a shift, not a signed division).
+    std::int64_t tcycle() const { return mc >> 2; }
     [[gnu::always_inline]] void save() { s.now = now; }
     // (mc is not reloaded: only STOP changes the speed, and it does so itself.)
     [[gnu::always_inline]] void load() {
@@ -73,7 +77,14 @@ struct Cpu {
         m.cpu_catch_up(until);
         load();
     }
-    [[gnu::always_inline]] std::uint8_t read(std::uint16_t address) {
+    // Game Boy addresses travel as host words below 0x10000: the page index and the host address
+    // are then taken from the register as it is, with no zero-extension of a 16-bit value first
+    // (GCC re-extends those at every use: two host instructions per access). Whoever adds or
+    // subtracts masks the result (wrap), or stores it into a 16-bit register of the state.
+    using Address = std::size_t;
+    static Address wrap(Address address) { return address & 0xFFFF; }
+
+    [[gnu::always_inline]] std::uint8_t read(Address address) {
         sync();
         const std::uintptr_t page = m.read_page_[address >> 12];
         const std::uint8_t value =
@@ -81,7 +92,7 @@ struct Cpu {
         now += mc;
         return value;
     }
-    [[gnu::always_inline]] void write(std::uint16_t address, std::uint8_t value) {
+    [[gnu::always_inline]] void write(Address address, std::uint8_t value) {
         sync();
         const std::uintptr_t page = m.write_page_[address >> 12];
         if (page) [[likely]] {
@@ -94,47 +105,77 @@ struct Cpu {
     // FF00-FFFF (LDH) is never in the page tables (I/O shares HRAM's page): no lookup.
     [[gnu::always_inline]] std::uint8_t read_high(std::uint8_t low) {
         sync();
-        const std::uint8_t value = read_unmapped(static_cast<std::uint16_t>(0xFF00 | low));
+        const std::uint8_t value = low & 0x80 ? s.hram[low & 0x7F] : read_unmapped(0xFF00u | low);
         now += mc;
         return value;
     }
     [[gnu::always_inline]] void write_high(std::uint8_t low, std::uint8_t value) {
         sync();
-        write_unmapped(static_cast<std::uint16_t>(0xFF00 | low), value);
+        if (low & 0x80 && low != 0xFF) {
+            s.hram[low & 0x7F] = value;
+        } else {
+            write_unmapped(0xFF00u | low, value);
+        }
         now += mc;
     }
-    [[gnu::always_inline]] std::uint8_t read_unmapped(std::uint16_t address) {
+    [[gnu::always_inline]] std::uint8_t read_unmapped(Address address) {
         if (address >= 0xFF80) return s.hram[address & 0x7F];  // HRAM and IE: never blocked by DMA
         sync_unchecked();
         save();
-        const std::uint8_t value = m.read_slow(address);
+        const std::uint8_t value = m.read_slow(static_cast<std::uint16_t>(address));
         refresh();  // the joypad's interrupt
         return value;
     }
-    [[gnu::always_inline]] void write_unmapped(std::uint16_t address, std::uint8_t value) {
+    [[gnu::always_inline]] void write_unmapped(Address address, std::uint8_t value) {
         if (address >= 0xFF80 && address != 0xFFFF) {  // HRAM (IE needs a refresh)
             s.hram[address & 0x7F] = value;
         } else {
             sync_unchecked();
             save();
-            m.write_slow(address, value);
+            m.write_slow(static_cast<std::uint16_t>(address), value);
             load();
         }
     }
     [[gnu::always_inline]] void idle() { now += mc; }
-    [[gnu::always_inline]] std::uint8_t imm() { return read(s.pc++); }
+    [[gnu::always_inline]] std::uint8_t imm() {
+        const Address pc = s.pc;
+        const std::uint8_t value = read(pc);
+        s.pc = static_cast<std::uint16_t>(pc + 1);
+        return value;
+    }
     // PC moves once for both bytes: nothing outside the CPU looks at it within an instruction.
-    [[gnu::always_inline]] std::uint16_t imm16() {
-        const std::uint16_t pc = s.pc;
-        const std::uint8_t lo = read(pc);
-        const std::uint8_t hi = read(static_cast<std::uint16_t>(pc + 1));
+    [[gnu::always_inline]] Address imm16() {
+        const Address pc = s.pc;
+        const Address value = read16(pc);
         s.pc = static_cast<std::uint16_t>(pc + 2);
-        return static_cast<std::uint16_t>(lo | hi << 8);
+        return value;
+    }
+    // Whether address + 1 is in address's page (so in its page table entry).
+    static bool pair_in_page(Address address) { return (address & 0xFFF) != 0xFFF; }
+    template <typename T>
+    static T* host(std::uintptr_t page, Address address) {
+        return reinterpret_cast<T*>(page + address);
+    }
+    // The two bytes of a 16-bit operand (immediate, POP) as the bus reads them, low one first.
+    // Unchecked and in one page of plain memory (nearly always), that is one page lookup and one
+    // host load (the SM83 is little-endian, as the hosts we build for).
+    [[gnu::always_inline]] Address read16(Address address) {
+        if (!checked) {
+            const std::uintptr_t page = m.read_page_[address >> 12];
+            if (page && pair_in_page(address)) [[likely]] {
+                std::uint16_t value;
+                std::memcpy(&value, host<const void>(page, address), 2);
+                now += 2 * mc;
+                return value;
+            }
+        }
+        const std::uint8_t lo = read(address);
+        return lo | Address{read(wrap(address + 1))} << 8;
     }
 
-    std::uint16_t bc() const { return static_cast<std::uint16_t>(s.b << 8 | s.c); }
-    std::uint16_t de() const { return static_cast<std::uint16_t>(s.d << 8 | s.e); }
-    std::uint16_t hl() const { return static_cast<std::uint16_t>(s.h << 8 | s.l); }
+    Address bc() const { return Address{s.b} << 8 | s.c; }
+    Address de() const { return Address{s.d} << 8 | s.e; }
+    Address hl() const { return Address{s.h} << 8 | s.l; }
     void set_hl(std::uint16_t v) {
         s.h = static_cast<std::uint8_t>(v >> 8);
         s.l = static_cast<std::uint8_t>(v);
@@ -285,19 +326,27 @@ struct Cpu {
                                         (((base & 0xFF) + offset) > 0xFF ? kC : 0));
         return static_cast<std::uint16_t>(base + static_cast<std::int8_t>(offset));
     }
-    // SP moves once for both bytes, as PC in imm16.
+    // SP moves once for both bytes, as PC in imm16. The high byte is written first, as on the
+    // bus; unchecked and in one page of plain memory, both go in one host store (as in read16).
     [[gnu::always_inline]] void push(std::uint16_t v) {
-        const std::uint16_t sp = s.sp;
-        write(static_cast<std::uint16_t>(sp - 1), static_cast<std::uint8_t>(v >> 8));
-        write(static_cast<std::uint16_t>(sp - 2), static_cast<std::uint8_t>(v));
-        s.sp = static_cast<std::uint16_t>(sp - 2);
+        const Address sp = s.sp;
+        const Address low = wrap(sp - 2);
+        s.sp = static_cast<std::uint16_t>(low);
+        if (!checked) {
+            const std::uintptr_t page = m.write_page_[low >> 12];
+            if (page && pair_in_page(low)) [[likely]] {
+                std::memcpy(host<void>(page, low), &v, 2);
+                now += 2 * mc;
+                return;
+            }
+        }
+        write(wrap(sp - 1), static_cast<std::uint8_t>(v >> 8));
+        write(low, static_cast<std::uint8_t>(v));
     }
     [[gnu::always_inline]] std::uint16_t pop() {
-        const std::uint16_t sp = s.sp;
-        const std::uint8_t lo = read(sp);
-        const std::uint8_t hi = read(static_cast<std::uint16_t>(sp + 1));
+        const Address sp = s.sp;
         s.sp = static_cast<std::uint16_t>(sp + 2);
-        return static_cast<std::uint16_t>(lo | hi << 8);
+        return static_cast<std::uint16_t>(read16(sp));
     }
 
     [[gnu::always_inline]] std::uint8_t rotate_shift(int op, std::uint8_t v) {
@@ -388,7 +437,7 @@ struct Cpu {
         idle();
         write(--s.sp, static_cast<std::uint8_t>(s.pc >> 8));
         // The vector is chosen late in the first push.
-        if (start + 7 * (mc / 4) >= next) run_events(start + 7 * (mc / 4));
+        if (start + 7 * tcycle() >= next) run_events(start + 7 * tcycle());
         const std::uint8_t pending = s.hram[0x7F] & s.io[0x0F] & 0x1F;
         std::uint16_t vector = 0;
         for (int bit = 0; bit < 5; ++bit) {
@@ -406,23 +455,22 @@ struct Cpu {
 
     // The interrupt entry as the frame loop takes it when nothing can happen during it (no event
     // due by the second push, so none runs before the vector is chosen, and the stack in plain
-    // memory): the same M-cycles as interrupt() without its bus accesses' checks. Crystal takes
-    // one per line (its H-Blank interrupt), most of them straight out of HALT.
+    // memory, both bytes in one page): the same M-cycles as interrupt() without its bus accesses'
+    // checks. Crystal takes one per line (its H-Blank interrupt), most of them straight out of
+    // HALT.
     [[gnu::always_inline]] bool interrupt_fast() {
-        const std::uint16_t sp = s.sp;
-        const auto hi_at = static_cast<std::uint16_t>(sp - 1),
-                   lo_at = static_cast<std::uint16_t>(sp - 2);
-        const std::uintptr_t hi_page = m.write_page_[hi_at >> 12],
-                             lo_page = m.write_page_[lo_at >> 12];
-        if (now + 2 * mc >= next || !hi_page || !lo_page || s.events[kEiEvent] != kNever)
+        const Address low = wrap(Address{s.sp} - 2);
+        const std::uintptr_t page = m.write_page_[low >> 12];
+        if (now + 2 * mc >= next || !page || !pair_in_page(low) || s.events[kEiEvent] != kNever)
             [[unlikely]]
             return false;
         s.ime = false;
-        const int bit = std::countr_zero(static_cast<unsigned>(s.hram[0x7F] & s.io[0x0F] & 0x1F));
+        const auto pending = static_cast<unsigned>(s.hram[0x7F] & s.io[0x0F] & 0x1F);
+        if (!pending) __builtin_unreachable();  // its callers looked (no bit 32 case to handle)
+        const int bit = std::countr_zero(pending);
         s.io[0x0F] = static_cast<std::uint8_t>(s.io[0x0F] & ~(1 << bit));
-        *reinterpret_cast<std::uint8_t*>(hi_page + hi_at) = static_cast<std::uint8_t>(s.pc >> 8);
-        *reinterpret_cast<std::uint8_t*>(lo_page + lo_at) = static_cast<std::uint8_t>(s.pc);
-        s.sp = lo_at;
+        std::memcpy(host<void>(page, low), &s.pc, 2);
+        s.sp = static_cast<std::uint16_t>(low);
         s.pc = static_cast<std::uint16_t>(0x40 + 8 * bit);
         now += 5 * mc;
         // IME is off: only the frame's end, HALT and the HALT bug could still want attention, and
@@ -434,7 +482,7 @@ struct Cpu {
     // HALT and the sleep after it are inlined where they run (the frame loop, step): Crystal
     // halts about once per line, waiting for its H-Blank interrupt.
     [[gnu::always_inline]] void halt(std::int64_t fetch_start) {
-        const int t = mc / 4;
+        const std::int64_t t = tcycle();
         if (fetch_start + 3 * t >= next) run_events(fetch_start + 3 * t);
         if (s.hram[0x7F] & s.io[0x0F] & 0x1F) {
             // Not halted after all; as in mGBA the instruction still ends one T-cycle early.
@@ -446,12 +494,22 @@ struct Cpu {
         s.halted = true;
         // The first wake-up check comes one T-cycle after the first event (as in mGBA).
         now = fetch_start;
-        sleep(false);
+        skip_to_wake(false);
+        // Woken for an interrupt that IME lets in (Crystal's H-Blank, each line): enter it here,
+        // as the frame loop would first thing (interrupt_fast declines if an event falls due
+        // before, and the loop takes over). Not when tracing (step), which sees each apart.
+        if (!checked && !s.halted && !s.frame_done && s.ime && interrupt_fast()) return;
+        refresh();
     }
 
     // Skips from event to event until an interrupt is requested or the frame ends.
     [[gnu::always_inline]] void sleep(bool first) {
-        const int t = mc / 4;
+        skip_to_wake(first);
+        refresh();
+    }
+    // sleep() but for the attention time, which the caller works out.
+    [[gnu::always_inline]] void skip_to_wake(bool first) {
+        const std::int64_t t = tcycle();
         while (true) {
             if (next == kNever) break;  // nothing can ever wake it
             std::int64_t wake = next + (first ? t : 0);
@@ -470,7 +528,6 @@ struct Cpu {
             }
             if (s.frame_done) break;
         }
-        refresh();
     }
 
     // The rare paths run out of line on a Cpu of their own, so that the frame loop's never has
@@ -497,19 +554,25 @@ struct Cpu {
 
     // The opcode fetch between boundaries that need no attention: no event is due before it.
     [[gnu::always_inline]] std::uint8_t fetch() {
-        const std::uint16_t pc = s.pc;
+        const Address pc = s.pc;
         const std::uintptr_t page = m.read_page_[pc >> 12];
         std::uint8_t op;
         if (page) [[likely]] {
+            // Page F000-FFFF is never mapped: the compiler may take PC + 1 for a clean address
+            // (see Address), with no mask on the immediates that follow.
+            if (pc >= 0xF000) __builtin_unreachable();
             op = *reinterpret_cast<const std::uint8_t*>(page + pc);
-        } else if (pc >= 0xFF80) {
-            op = s.hram[pc & 0x7F];
+            s.pc = static_cast<std::uint16_t>(pc + 1);
         } else {
-            save();
-            op = m.read_slow(pc);
-            refresh();
+            if (pc >= 0xFF80) {
+                op = s.hram[pc & 0x7F];
+            } else {
+                save();
+                op = m.read_slow(static_cast<std::uint16_t>(pc));
+                refresh();
+            }
+            s.pc = static_cast<std::uint16_t>(pc + 1);
         }
-        s.pc = static_cast<std::uint16_t>(pc + 1);
         now += mc;
         return op;
     }
@@ -644,9 +707,9 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             s.a = rotate_shift(3, s.a), s.f &= kC;
             return;
         case 0x08: {
-            const std::uint16_t address = imm16();
+            const Address address = imm16();
             write(address, static_cast<std::uint8_t>(s.sp));
-            write(static_cast<std::uint16_t>(address + 1), static_cast<std::uint8_t>(s.sp >> 8));
+            write(wrap(address + 1), static_cast<std::uint8_t>(s.sp >> 8));
             return;
         }
         case 0x10:  // STOP: a second byte, then a speed switch if one was armed
@@ -735,7 +798,11 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             // IME is set 7 T-cycles after the fetch as after EI, but within RETI's own cycles, and
             // only a boundary between instructions looks at it: no event needed.
             s.ime = true;
-            refresh();
+            // refresh() less what cannot hold here: the CPU runs (not halted), a HALT bug was
+            // consumed by this fetch, and next is current (the reads caught up with any event).
+            attention = s.frame_done || (s.hram[0x7F] & s.io[0x0F] & 0x1F)
+                            ? kAttention
+                            : next - kUncheckedMcycles * mc;
             return;
         case 0xC0:
             ret(!(s.f & kZ));
@@ -831,7 +898,7 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             return;
         case 0xFB:
             if (!s.ime) {
-                m.schedule(kEiEvent, fetch_start + 7 * (mc / 4));
+                m.schedule(kEiEvent, fetch_start + 7 * tcycle());
                 refresh();
             }
             return;
@@ -934,7 +1001,7 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             s.l = inc(s.l);
             return;
         case 0x34: {
-            const std::uint16_t address = hl();
+            const Address address = hl();
             write(address, inc(read(address)));
             return;
         }
@@ -960,7 +1027,7 @@ inline void Cpu::execute(std::uint8_t op, std::int64_t fetch_start) {
             s.l = dec(s.l);
             return;
         case 0x35: {
-            const std::uint16_t address = hl();
+            const Address address = hl();
             write(address, dec(read(address)));
             return;
         }
