@@ -160,13 +160,27 @@ class Core {
     void write_cart_ram(std::uint16_t address, std::uint8_t value);
     void remap();
     void remap_rom_bank();
+    void remap_cart_ram();
+    void remap_wram_bank();
     void latch_rtc();
     void start_hdma(std::uint8_t value);
     void oam_dma_step();
     void hdma_step();
     // events.cpp
-    void schedule(Event event, std::int64_t when);
+    void schedule(Event event, std::int64_t when) {
+        s_.events[event] = when;
+        if (event != kVideoEvent) {
+            if (when < next_other_ || (when == next_other_ && event < next_other_slot_)) {
+                next_other_ = when;
+                next_other_slot_ = event;
+            } else if (event == next_other_slot_ && when != next_other_) {
+                recompute_other_events();  // the earliest moved later
+            }
+        }
+        choose_next_event();
+    }
     void run_events(std::int64_t until);
+    void run_other_event();
     void frame_counted();
     void dispatch(Event event, std::int64_t when);
     void update_irqs_on_wake();
@@ -188,7 +202,9 @@ class Core {
         if (s_.video_at <= until) video_catch_up(until);
     }
     void video_catch_up(std::int64_t until);
-    void video_event(std::int64_t when);  // kVideoEvent: the changes due, then the next to run
+    // kVideoEvent: the changes due, then the next to run (it always schedules its slot again).
+    void video_event(std::int64_t when);
+    void video_event_slow(std::int64_t when);
     int video_step(std::int64_t when);
     bool video_must_run(int mode, int ly) const;
     void video_reschedule();
@@ -214,13 +230,26 @@ class Core {
     void draw_objects(const std::uint8_t* bg_info, std::uint32_t* out);
     void write_palette_data(bool objects, std::uint8_t value);
     void palettes_changed();
+    void make_bg_quads();
     // sound.cpp
     std::uint8_t read_sound(std::uint8_t reg) const;
     void write_sound(std::uint8_t reg, std::uint8_t value);
     void apu_frame();
 
     int ticks_per_mcycle() const { return s_.double_speed ? 4 : 8; }
-    void recompute_next_event();
+    void recompute_next_event() {  // after writing s_.events directly
+        recompute_other_events();
+        choose_next_event();
+    }
+    void recompute_other_events();
+    // The PPU's slot or the earliest of the others, the lower slot on a tie (only kEiEvent comes
+    // before the PPU's). Times are never negative: next_other_ - 1 cannot overflow.
+    void choose_next_event() {
+        const std::int64_t video = s_.events[kVideoEvent];
+        const bool video_first = video <= next_other_ - (next_other_slot_ == kEiEvent ? 1 : 0);
+        next_event_ = video_first ? video : next_other_;
+        next_slot_ = video_first ? kVideoEvent : next_other_slot_;
+    }
 
     std::span<const std::uint8_t> rom_;
     bool color_ = false;
@@ -231,9 +260,13 @@ class Core {
     bool host_clock_;
     State s_{};
     std::vector<std::uint8_t> cart_ram_;
-    // The earliest slot's time and index (recompute_next_event after writing s_.events directly).
+    // The earliest slot's time and index, and the earliest of all slots but the PPU's: its event
+    // comes ~150 times a frame (Crystal), and each time only two times are compared afterwards
+    // instead of every slot.
     std::int64_t next_event_ = kNever;
     int next_slot_ = 0;
+    std::int64_t next_other_ = kNever;
+    int next_other_slot_ = 0;
     // When the last frame event fell due and whether the CPU slept then (see frame_counted).
     std::int64_t frame_event_at_ = 0;
     bool frame_event_while_halted_ = false;
@@ -256,7 +289,11 @@ class Core {
     std::array<std::array<std::uint8_t, 10>, kHeight> line_object_list_{};  // by OAM index
     bool line_objects_stale_ = true;
     std::array<std::uint32_t, 32> bg_rgb_{}, obj_rgb_{};
-    std::array<std::uint64_t, 8 * 16> bg_pairs_{};  // by palette, see make_pixel_pairs
+    // Four neighbouring pixels by their colours (pixel k's in bits 2k and 2k + 1), for each Color
+    // background palette: a tile's row is two look-ups (see draw_tiles). Rebuilt before a line is
+    // drawn for the palettes written since (a bit each in bg_quads_stale_).
+    std::array<std::array<std::uint32_t, 4>, 8 * 256> bg_quads_{};
+    std::uint8_t bg_quads_stale_ = 0xFF;
 
     std::array<std::uint32_t, kWidth * kHeight> frame_{};
     std::string serial_text_;

@@ -58,8 +58,8 @@ Core::Core(std::span<const std::uint8_t> rom, std::int64_t rtc_start, bool host_
 void Core::reset() {
     s_ = State{};
     s_.video_at = kNever;
-    next_event_ = kNever;
-    next_slot_ = 0;
+    next_event_ = next_other_ = kNever;
+    next_slot_ = next_other_slot_ = 0;
     s_.events.fill(kNever);
     s_.cgb_mode = color_;
     // Registers after the boot ROM, as mGBA's skip-BIOS leaves them.
@@ -174,35 +174,26 @@ void Core::state_replaced() {
     palettes_changed();
 }
 
-// The earliest slot, the first in priority order on a tie.
-void Core::recompute_next_event() {
-    int first = 0;
-    std::int64_t when = s_.events[0];
+// The earliest slot but the PPU's, the first in priority order on a tie.
+void Core::recompute_other_events() {
+    static_assert(kEiEvent == 0 && kVideoEvent == 1);
+    int first = kEiEvent;
+    std::int64_t when = s_.events[kEiEvent];
 #pragma GCC unroll 16
-    for (int i = 1; i < kEventCount; ++i) {
+    for (int i = kVideoEvent + 1; i < kEventCount; ++i) {
         if (s_.events[i] < when) when = s_.events[i], first = i;
     }
-    next_event_ = when;
-    next_slot_ = first;
+    next_other_ = when;
+    next_other_slot_ = first;
 }
 
-void Core::schedule(Event event, std::int64_t when) {
-    s_.events[event] = when;
-    if (when < next_event_ || (when == next_event_ && event < next_slot_)) {
-        next_event_ = when;
-        next_slot_ = event;
-    } else if (event == next_slot_ && when != next_event_) {
-        recompute_next_event();  // the earliest event moved later
-    }
-}
-
-// Inlined in run_events' loop, which is its only caller: one jump per event to its case.
+// Inlined in run_other_event, its only caller: one jump per event to its case.
 [[gnu::always_inline]] inline void Core::dispatch(Event event, std::int64_t when) {
     switch (event) {
         case kEiEvent:
             s_.ime = true;
             break;
-        case kVideoEvent:
+        case kVideoEvent:  // run by run_events itself
             video_event(when);
             break;
         case kFrameEvent:
@@ -250,17 +241,26 @@ void Core::schedule(Event event, std::int64_t when) {
     }
 }
 
-// One scan of the slots per event dispatched: the one that finds the next.
+// The PPU's event leaves the other slots as they were, and schedules its own again (which finds
+// the next event with one compare): it runs from this loop, which keeps two registers for
+// itself; the others, ~10 a frame, out of line, followed by one scan of the slots.
 void Core::run_events(std::int64_t until) {
     while (next_event_ <= until) {
-        const int first = next_slot_;
-        const std::int64_t when = next_event_;
-        s_.events[first] = kNever;
-        // What the event schedules lands in next_event_ as usual; the scan below sees the rest.
-        next_event_ = kNever;
-        dispatch(static_cast<Event>(first), when);
-        recompute_next_event();
+        if (next_slot_ == kVideoEvent) {
+            s_.events[kVideoEvent] = kNever;
+            video_event(next_event_);
+        } else {
+            run_other_event();
+        }
     }
+}
+
+[[gnu::noinline]] void Core::run_other_event() {
+    const int first = next_slot_;
+    const std::int64_t when = next_event_;
+    s_.events[first] = kNever;
+    dispatch(static_cast<Event>(first), when);
+    recompute_next_event();
 }
 
 std::uint16_t Core::system_counter() const {

@@ -65,37 +65,56 @@ void Core::remap() {
     }
     remap_rom_bank();
     remap_vram();
+    remap_cart_ram();
 
+    set_page(read_page_, 0xC, dma ? nullptr : s_.wram.data());
+    set_page(read_page_, 0xE, dma ? nullptr : s_.wram.data());
+    set_page(write_page_, 0xC, s_.wram.data());
+    set_page(write_page_, 0xE, s_.wram.data());
+    remap_wram_bank();
+    set_page(read_page_, 0xF, nullptr);
+    set_page(write_page_, 0xF, nullptr);
+}
+
+// D000-DFFF, the switchable WRAM bank (its mirror at F000 shares a page with OAM and I/O: the
+// slow path).
+void Core::remap_wram_bank() {
+    std::uint8_t* wram1 = s_.wram.data() + (s_.cgb_mode ? s_.wram_bank : 1) * 0x1000;
+    set_page(read_page_, 0xD, s_.oam_dma_remaining > 0 ? nullptr : wram1);
+    set_page(write_page_, 0xD, wram1);
+}
+
+// 4000-7FFF, the switchable ROM bank (closed to reads during OAM DMA, as all but HRAM and I/O).
+// Crystal switches banks ~7 times a frame: the four pages of a whole bank share one base.
+void Core::remap_rom_bank() {
+    const int bank = s_.rom_bank < rom_banks_ ? s_.rom_bank : s_.rom_bank % rom_banks_;
+    const std::size_t bank1 = static_cast<std::size_t>(bank) * 0x4000;
+    const bool dma = s_.oam_dma_remaining > 0;
+    if (!dma && bank1 + 0x4000 <= rom_.size()) [[likely]] {
+        const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(rom_.data() + bank1) - 0x4000;
+        read_page_[4] = read_page_[5] = read_page_[6] = read_page_[7] = base;
+        return;
+    }
+    for (int page = 4; page < 8; ++page) {  // a ROM whose size is no whole number of banks
+        const std::size_t offset = bank1 + (page - 4) * 0x1000;
+        set_page(read_page_, page,
+                 !dma && offset + 0x1000 <= rom_.size() ? rom_.data() + offset : nullptr);
+    }
+}
+
+// A000-BFFF: cartridge RAM, or the slow path for the MBC3 clock, MBC2's nibbles and disabled
+// RAM.
+void Core::remap_cart_ram() {
     std::uint8_t* cart = nullptr;
     if (s_.ram_enabled && !s_.rtc_select && mbc_ != Mbc::kMbc2 && cart_ram_.size() >= 0x2000) {
         const std::size_t banks = cart_ram_.size() / 0x2000;
         cart = cart_ram_.data() + (s_.ram_bank % banks) * 0x2000;
     }
+    const bool dma = s_.oam_dma_remaining > 0;
     set_page(read_page_, 0xA, dma ? nullptr : cart);
     set_page(read_page_, 0xB, cart && !dma ? cart + 0x1000 : nullptr);
     set_page(write_page_, 0xA, cart);
     set_page(write_page_, 0xB, cart ? cart + 0x1000 : nullptr);
-
-    std::uint8_t* wram1 = s_.wram.data() + (s_.cgb_mode ? s_.wram_bank : 1) * 0x1000;
-    set_page(read_page_, 0xC, dma ? nullptr : s_.wram.data());
-    set_page(read_page_, 0xE, dma ? nullptr : s_.wram.data());
-    set_page(read_page_, 0xD, dma ? nullptr : wram1);
-    set_page(write_page_, 0xC, s_.wram.data());
-    set_page(write_page_, 0xE, s_.wram.data());
-    set_page(write_page_, 0xD, wram1);
-    set_page(read_page_, 0xF, nullptr);
-    set_page(write_page_, 0xF, nullptr);
-}
-
-// 4000-7FFF, the switchable ROM bank (closed to reads during OAM DMA, as all but HRAM and I/O).
-void Core::remap_rom_bank() {
-    const std::size_t bank1 = static_cast<std::size_t>(s_.rom_bank % rom_banks_) * 0x4000;
-    const bool dma = s_.oam_dma_remaining > 0;
-    for (int page = 4; page < 8; ++page) {
-        const std::size_t offset = bank1 + (page - 4) * 0x1000;
-        set_page(read_page_, page,
-                 !dma && offset + 0x1000 <= rom_.size() ? rom_.data() + offset : nullptr);
-    }
 }
 
 // VRAM is closed to the CPU in mode 3 (and to reads during OAM DMA): the only pages the PPU's
@@ -329,7 +348,7 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
             if (!color_) return;
             s_.vram_bank = value & 1;
             s_.io[0x4F] = value;
-            remap();
+            remap_vram();
             return;
         case 0x43:
             s_.io[0x43] = value;
@@ -347,7 +366,7 @@ void Core::write_io(std::uint8_t reg, std::uint8_t value) {
             if (!color_) return;
             s_.io[0x70] = value;
             s_.wram_bank = (value & 7) ? (value & 7) : 1;
-            remap();
+            remap_wram_bank();
             return;
         default:
             s_.io[reg] = value;
@@ -381,16 +400,17 @@ void Core::write_cart(std::uint16_t address, std::uint8_t value) {
             }
             break;
         case Mbc::kMbc3:
+            // Games write to the controller several times a frame (Crystal: ROM banks, and the
+            // clock latched, RAM opened and closed): only the pages a write moves are remapped.
             if (address < 0x2000) {
                 // As mGBA: 0 disables, A enables, anything else leaves it.
                 if ((value & 0xF) == 0xA) s_.ram_enabled = true;
                 if ((value & 0xF) == 0) s_.ram_enabled = false;
+                remap_cart_ram();
             } else if (address < 0x4000) {
                 const int bank = rom_banks_ < 0x80 ? (value & 0x7F) : value;  // MBC30: 8 bits
                 s_.rom_bank = static_cast<std::uint16_t>(bank ? bank : 1);
-                // Games switch ROM banks far more often than anything else: only 4000-7FFF move.
                 remap_rom_bank();
-                return;
             } else if (address < 0x6000) {
                 if ((value & 0xF) < 8) {
                     s_.ram_bank = value & 7;
@@ -398,6 +418,7 @@ void Core::write_cart(std::uint16_t address, std::uint8_t value) {
                 } else if ((value & 0xF) <= 0xC && has_rtc_) {
                     s_.rtc_select = value & 0xF;
                 }
+                remap_cart_ram();
             } else if (has_rtc_) {
                 if (s_.rtc_latched && value == 0) {
                     s_.rtc_latched = false;
@@ -406,20 +427,24 @@ void Core::write_cart(std::uint16_t address, std::uint8_t value) {
                     s_.rtc_latched = true;
                 }
             }
-            break;
+            return;
         case Mbc::kMbc5:
             if (address < 0x2000) {
                 s_.ram_enabled = (value & 0xF) == 0xA;
+                remap_cart_ram();
             } else if (address < 0x3000) {
                 s_.rom_bank = static_cast<std::uint16_t>((s_.rom_bank & 0x100) | value);
+                remap_rom_bank();
             } else if (address < 0x4000) {
                 s_.rom_bank = static_cast<std::uint16_t>((s_.rom_bank & 0xFF) | (value & 1) << 8);
+                remap_rom_bank();
             } else if (address < 0x6000) {
                 s_.ram_bank = value & 0xF;
+                remap_cart_ram();
             }
-            break;
+            return;
     }
-    remap();
+    remap();  // MBC1's mode and MBC2 move more than one region
 }
 
 std::uint8_t Core::read_cart_ram(std::uint16_t address) const {

@@ -34,6 +34,24 @@ std::uint8_t with_mode(std::uint8_t stat, int mode) {
     return static_cast<std::uint8_t>((stat & ~3) | mode);
 }
 
+// Whether STAT's line rises during a line run from H-Blank to H-Blank (see video_event): as mode
+// 2 begins, as the LY=LYC flag follows, or as H-Blank begins; by STAT before (bits 0-6) and
+// whether LYC matches the new line (bit 7).
+constexpr std::array<bool, 0x100> make_line_stat_rises() {
+    std::array<bool, 0x100> rises{};
+    for (int index = 0; index < 0x100; ++index) {
+        const int before = index & 0x7F;
+        const int mode2 = (before & ~3) | 2;
+        const int flagged = (mode2 & ~4) | ((index & 0x80) ? 4 : 0);
+        const int mode3 = (flagged & ~3) | 3, hblank = flagged & ~3;
+        rises[index] = (!kStatLines[before] && kStatLines[mode2]) ||
+                       (!kStatLines[mode2] && kStatLines[flagged]) ||
+                       (!kStatLines[mode3] && kStatLines[hblank]);
+    }
+    return rises;
+}
+constexpr auto kLineStatRises = make_line_stat_rises();
+
 // RGB555 to the 32-bit pixel mGBA writes: red in the low byte, 5 bits widened as x<<3 | x>>2.
 std::uint32_t to_rgb(unsigned colour) {
     const unsigned r = colour & 0x1F, g = (colour >> 5) & 0x1F, b = (colour >> 10) & 0x1F;
@@ -143,8 +161,18 @@ void Core::palettes_changed() {
         bg_rgb_[i] = to_rgb(s_.bg_palette[i * 2] | s_.bg_palette[i * 2 + 1] << 8);
         obj_rgb_[i] = to_rgb(s_.obj_palette[i * 2] | s_.obj_palette[i * 2 + 1] << 8);
     }
-    for (int p = 0; p < 8; ++p)
-        make_pixel_pairs(&bg_rgb_[p * 4], &bg_pairs_[p * 16]);
+    bg_quads_stale_ = 0xFF;
+}
+
+void Core::make_bg_quads() {
+    for (int p = 0; p < 8; ++p) {
+        if (!(bg_quads_stale_ & (1 << p))) continue;
+        for (int v = 0; v < 256; ++v) {
+            for (int k = 0; k < 4; ++k)
+                bg_quads_[p * 256 + v][k] = bg_rgb_[p * 4 + ((v >> (2 * k)) & 3)];
+        }
+    }
+    bg_quads_stale_ = 0;
 }
 
 // Whether the change out of `mode` on line `ly` must run at its own time: it may request an
@@ -314,43 +342,45 @@ void Core::video_catch_up(std::int64_t until) {
 // the H-Blank of the line after the last one run, whose start nobody saw. The three mode changes
 // of that line then run here at once, as video_step would run them one after the other, and the
 // next line's H-Blank is scheduled without video_reschedule's walk: this was a fifth of a frame.
+// That path makes no call but in tail position (the other cases, the drawing), so that it has
+// few registers to save.
 void Core::video_event(std::int64_t when) {
     const int ly = s_.ly + 1;
-    const int objects = objects_on_line(ly);
+    if (s_.mode != 0 || ly >= kHeight || line_objects_stale_ ||
+        (s_.hdma_active && s_.io[0x55] != 0xFF)) {
+        return video_event_slow(when);
+    }
+    const int objects = line_objects_[ly];
     const int fine_x = s_.io[0x43] & 7;
     const int to_hblank = kMode2Dots + kMode3Dots + objects * 6 + fine_x;
-    if (s_.mode != 0 || ly >= kHeight || when - s_.video_at != to_hblank * kTicksPerDot ||
-        (s_.hdma_active && s_.io[0x55] != 0xFF)) {
-        video_catch_up(when);
-        video_reschedule();
-        return;
-    }
-    // STAT's line may rise as mode 2 begins, as the LY=LYC flag follows, and as H-Blank begins.
+    if (when - s_.video_at != to_hblank * kTicksPerDot) return video_event_slow(when);
     const std::uint8_t lyc = s_.io[0x45];
+    const bool lyc_match = lyc == ly;
     const std::uint8_t before = s_.stat;
-    const std::uint8_t mode2 = with_mode(before, 2);
-    const std::uint8_t flagged = static_cast<std::uint8_t>((mode2 & ~4) | (lyc == ly ? 4 : 0));
-    const std::uint8_t mode3 = with_mode(flagged, 3), hblank = with_mode(flagged, 0);
-    if ((!stat_line(before) && stat_line(mode2)) || (!stat_line(mode2) && stat_line(flagged)) ||
-        (!stat_line(mode3) && stat_line(hblank))) {
-        s_.io[0x0F] |= 0x02;
-    }
+    const auto hblank = static_cast<std::uint8_t>((before & 0x78) | (lyc_match ? 4 : 0));
+    if (kLineStatRises[(before & 0x7F) | (lyc_match ? 0x80 : 0)]) s_.io[0x0F] |= 0x02;
     s_.ly = ly;
     s_.io[0x44] = static_cast<std::uint8_t>(ly);
     s_.obj_count = objects;
-    if (draw_) draw_line(line_x_, kWidth);
-    line_x_ = 0;
     s_.mode = 0;
     s_.stat = hblank;
     s_.video_at = when + (kMode0Dots - objects * 6 - fine_x) * kTicksPerDot;
     // The next line's H-Blank, when nothing before it must run (see video_must_run).
     const int next = ly + 1;
     if (next < kHeight && (hblank & 0x28) == 0x08 && !((hblank & 0x40) && lyc == next)) {
-        const int next_to_hblank = kMode2Dots + kMode3Dots + objects_on_line(next) * 6 + fine_x;
+        const int next_to_hblank = kMode2Dots + kMode3Dots + line_objects_[next] * 6 + fine_x;
         schedule(kVideoEvent, s_.video_at + next_to_hblank * kTicksPerDot);
     } else {
         video_reschedule();
     }
+    const int drawn = line_x_;
+    line_x_ = 0;
+    if (draw_) draw_line(drawn, kWidth);
+}
+
+void Core::video_event_slow(std::int64_t when) {
+    video_catch_up(when);
+    video_reschedule();
 }
 
 void Core::write_lcdc(std::uint8_t value) {
@@ -413,7 +443,7 @@ void Core::write_palette_data(bool objects, std::uint8_t value) {
         const int entry = (spec & 0x3F) / 2;
         (objects ? obj_rgb_ : bg_rgb_)[entry] =
             to_rgb(palette[entry * 2] | palette[entry * 2 + 1] << 8);
-        if (!objects) make_pixel_pairs(&bg_rgb_[entry / 4 * 4], &bg_pairs_[entry / 4 * 16]);
+        if (!objects) bg_quads_stale_ |= static_cast<std::uint8_t>(1 << (entry / 4));
     }
     if (spec & 0x80) {
         s_.io[index_reg] = static_cast<std::uint8_t>((spec & 0x80) | ((spec + 1) & 0x3F));
@@ -435,26 +465,35 @@ void Core::draw_tiles(int x, int x_end, int map_base, int px, int py, const std:
     const std::uint8_t* map = &s_.vram[map_base + ((py >> 3) & 31) * 32];
     const std::uint8_t* rows = &s_.vram[(unsigned_tiles ? 0 : 0x800) + fine_y * 2];
     const int flipped_row = (7 - 2 * fine_y) * 2;  // from row fine_y to row 7 - fine_y
+    // A Color tile's row by its VRAM bank (attribute bit 3) and Y flip (bit 6), by bit 6 | bit 3.
+    const std::uint8_t* const row_by_bank_and_flip[4] = {rows, rows + 0x2000, rows + flipped_row,
+                                                         rows + 0x2000 + flipped_row};
     int column = (px >> 3) & 31;
     for (int pos = kTileMargin + x - (px & 7); pos < kTileMargin + x_end;
          pos += 8, column = (column + 1) & 31) {
-        const std::uint8_t* data = rows + (map[column] ^ tile_xor) * 16;
+        const std::uint8_t* data = rows;
         const std::uint16_t* spread = kRowSpreads.data();
-        const std::uint64_t* palette = pairs;
+        const std::array<std::uint32_t, 4>* quads = nullptr;
         std::uint32_t priority = 0;
         if constexpr (kCgb) {
-            const int attributes = map[column + 0x2000];  // signed: the Y flip moves back
-            data += ((attributes & 0x08) << 10) + ((attributes & 0x40) ? flipped_row : 0);
+            const int attributes = map[column + 0x2000];
+            data = row_by_bank_and_flip[((attributes >> 3) & 1) | ((attributes >> 5) & 2)];
             spread += (attributes & 0x20) << 3;  // the mirrored half
-            palette += (attributes & 7) * 16;
+            quads = &bg_quads_[(attributes & 7) * 256];
             priority = (attributes & 0x80) ? 0x04040404u : 0;
         }
+        data += (map[column] ^ tile_xor) * 16;
         // Pixel k's colour (0 = leftmost) in bits 2k and 2k + 1.
         const unsigned bits = spread[data[0]] | spread[data[1]] << 1;
         std::uint32_t* tile_rgb = rgb + pos;
+        if constexpr (kCgb) {
+            std::memcpy(tile_rgb, &quads[bits & 0xFF], 16);
+            std::memcpy(tile_rgb + 4, &quads[bits >> 8], 16);
+        } else {
 #pragma GCC unroll 4
-        for (int k = 0; k < 4; ++k)
-            std::memcpy(tile_rgb + 2 * k, &palette[(bits >> (4 * k)) & 15], 8);
+            for (int k = 0; k < 4; ++k)
+                std::memcpy(tile_rgb + 2 * k, &pairs[(bits >> (4 * k)) & 15], 8);
+        }
         if constexpr (kKeepInfo) {
             const std::uint32_t left = kColourBytes[bits & 0xFF] | priority;
             const std::uint32_t right = kColourBytes[bits >> 8] | priority;
@@ -491,7 +530,8 @@ void Core::draw_line(int from, int to) {
             dmg_colours[i] = to_rgb(kDmgShades[(s_.io[0x47] >> (i * 2)) & 3]);
         make_pixel_pairs(dmg_colours.data(), dmg_pairs.data());
     }
-    const std::uint64_t* pairs = cgb ? bg_pairs_.data() : dmg_pairs.data();
+    if (cgb && bg_quads_stale_) make_bg_quads();
+    const std::uint64_t* pairs = dmg_pairs.data();  // (Color tiles use bg_quads_)
     const bool bg_on = cgb || (lcdc & 1);
     // The window shows from the line where WY equalled LY onwards, not wherever WY <= LY: a WY
     // lowered below LY mid-frame (Crystal's battle intro) leaves the rest of that frame alone.
@@ -551,6 +591,7 @@ void Core::draw_objects(const std::uint8_t* bg_info, std::uint32_t* out) {
     for (int n = 0; n < count; ++n) {
         const std::uint8_t* obj = &s_.oam[objects[n] * 4];
         const int left = obj[1] - 8;
+        if (left >= kWidth) continue;  // counted among the line's 10, but nothing shows
         const std::uint8_t flags = obj[3];
         int row = y - (obj[0] - 16);
         if (flags & 0x40) row = height - 1 - row;
@@ -566,14 +607,19 @@ void Core::draw_objects(const std::uint8_t* bg_info, std::uint32_t* out) {
         // objects asking for it; the background's colour 0 never hides an object.
         const bool behind = cgb ? (lcdc & 1) && (flags & 0x80) : (flags & 0x80);
         const std::uint8_t hiding = cgb && (lcdc & 1) ? 4 : 0;
-        for (int px = 0; px < 8; ++px) {
-            const int x = left + px;
-            if (x < 0 || x >= kWidth || taken[x]) continue;
-            const unsigned colour = (bits >> (14 - 2 * px)) & 3;
-            if (colour == 0) continue;
+        // Only the pixels of colours 1-3 (a bit each, pixel px at bit 14 - 2 px) on the screen:
+        // an object is mostly transparent, and often partly off the screen.
+        unsigned opaque = (bits | bits >> 1) & 0x5555;
+        if (left < 0) opaque &= 0x5555u >> (-2 * left);
+        if (left > kWidth - 8) opaque &= 0x5555u << (2 * (left - (kWidth - 8)));
+        while (opaque) {
+            const int bit = std::countr_zero(opaque);
+            opaque &= opaque - 1;
+            const int x = left + 7 - bit / 2;
+            if (taken[x]) continue;
             taken[x] = true;
             if ((bg_info[x] & 3) && (behind || (bg_info[x] & hiding))) continue;
-            out[x] = palette[colour];
+            out[x] = palette[(bits >> bit) & 3];
         }
     }
 }
