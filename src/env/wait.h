@@ -15,7 +15,9 @@ namespace crl::env {
 // microseconds (a hand-over in nanoseconds). Then sleep on a futex: a sleeper woken by the
 // partner preempts whatever else runs on its core. Yielding the core between polls instead (tried:
 // up to 2 ms) made two lockstep environments 2x slower beside a compiler: each yield gave the
-// compiler a whole time slice, and the waiter came back late.
+// compiler a whole time slice, and the waiter came back late. Spinning longer (1 ms, tried in
+// the Python pool) made two environments 4x slower on a loaded machine: a spinner burns its slice
+// while the thread it waits for is not even running.
 inline constexpr auto kSpinFor = std::chrono::microseconds(50);
 
 inline void spin_pause() {
