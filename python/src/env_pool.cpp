@@ -4,15 +4,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "env/wait.h"
-
 namespace crl::python {
 
 EnvPool::EnvPool(std::vector<std::unique_ptr<EnvSlot>> slots, std::vector<SlotOutputs> outputs)
     : slots_(std::move(slots)),
       outputs_(std::move(outputs)),
       in_flight_(slots_.size(), false),
-      spin_(slots_.size() <= std::max(1u, std::thread::hardware_concurrency())) {
+      spin_(slots_.size() <= std::max(1u, std::thread::hardware_concurrency())),
+      recv_waiter_(spin_) {
     if (outputs_.size() != slots_.size())
         throw std::invalid_argument("EnvPool: one output row per environment");
     for (std::size_t i = 0; i < slots_.size(); ++i)
@@ -95,7 +94,7 @@ std::vector<std::size_t> EnvPool::recv(std::size_t count) {
                 break;
             }
         }
-        env::wait_while_equal(done_count_, seen, spin_);
+        recv_waiter_.wait_while_equal(done_count_, seen);
     }
     std::exception_ptr error;
     for (const auto id : finished) {
@@ -153,8 +152,9 @@ void EnvPool::run(std::size_t id) {
 void EnvPool::work(std::size_t id, std::stop_token stop) {
     auto& lane = *lanes_[id];
     std::uint64_t seen = 0;
+    env::Waiter waiter(spin_);
     while (true) {
-        env::wait_while_equal(lane.generation, seen, spin_);
+        waiter.wait_while_equal(lane.generation, seen);
         seen = lane.generation.load(std::memory_order_acquire);
         if (stop.stop_requested()) return;
         run(id);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "env/wait.h"
 #include "env_slot.h"
 
 namespace crl::python {
@@ -67,7 +68,8 @@ class EnvPool {
     std::vector<std::unique_ptr<Lane>> lanes_;
     std::vector<bool> in_flight_;
     std::size_t in_flight_count_ = 0;
-    bool spin_;  // only when every busy thread has a core of its own
+    bool spin_;                // only when every busy thread has a core of its own
+    env::Waiter recv_waiter_;  // recv()'s, under driver_
 
     std::mutex done_mutex_;
     std::vector<std::size_t> done_;

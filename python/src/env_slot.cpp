@@ -11,7 +11,22 @@ EnvSlot::EnvSlot(const PreparedConfig& config, std::uint64_t seed, bool observe)
     if (observe) builder_.emplace();
 }
 
+EnvSlot::~EnvSlot() {
+    attach(nullptr);
+}
+
+void EnvSlot::attach(std::shared_ptr<MonitorLink> link) {
+    if (link_) link_->clear_late_publisher(this);
+    link_ = std::move(link);
+    if (!link_) return;
+    link_->set_late_publisher(this, [this] {
+        std::unique_lock held(mutex_, std::try_to_lock);
+        if (held) link_->publish_late(*env_);  // else a step is running: it publishes
+    });
+}
+
 void EnvSlot::reset(std::optional<std::uint64_t> seed, const SlotOutputs& out) {
+    std::lock_guard held(mutex_);
     if (seed) random_.seed(*seed);
     begin_episode(out);
 }
@@ -40,6 +55,7 @@ void EnvSlot::begin_episode(const SlotOutputs& out) {
 }
 
 void EnvSlot::load_state(std::span<const std::uint8_t> state, const SlotOutputs& out) {
+    std::lock_guard held(mutex_);
     env_->restore(state, emu::Movie());
     if (builder_) builder_->begin_episode(*env_, out.observation);
     breakdown_ = {};
@@ -49,6 +65,7 @@ void EnvSlot::load_state(std::span<const std::uint8_t> state, const SlotOutputs&
 }
 
 void EnvSlot::step(env::Action action, const SlotOutputs& out) {
+    std::lock_guard held(mutex_);
     last_step_was_reset_ = episode_over_;
     if (episode_over_) {
         begin_episode(out);

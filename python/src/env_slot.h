@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <span>
@@ -36,6 +37,9 @@ class EnvSlot {
   public:
     // `observe` false: no observation is built (only rewards and info), for the fastest loop.
     EnvSlot(const PreparedConfig& config, std::uint64_t seed, bool observe);
+    ~EnvSlot();
+    EnvSlot(const EnvSlot&) = delete;
+    EnvSlot& operator=(const EnvSlot&) = delete;
 
     // Starts an episode; a seed restarts the random start draws from it.
     void reset(std::optional<std::uint64_t> seed, const SlotOutputs& out);
@@ -46,12 +50,15 @@ class EnvSlot {
     // Continues from a save state: a new episode's bookkeeping, the frame history refilled.
     void load_state(std::span<const std::uint8_t> state, const SlotOutputs& out);
 
+    // Held by reset, step and load_state, and to be held by anyone else using env(): an attached
+    // dashboard reads the environment from its own thread when it is free.
+    std::unique_lock<std::mutex> lock() { return std::unique_lock(mutex_); }
     env::Env& env() { return *env_; }
     const env::Env& env() const { return *env_; }
     const env::RewardBreakdown& last_breakdown() const { return breakdown_; }
     bool last_step_was_reset() const { return last_step_was_reset_; }
     // Publishes to a dashboard after steps (rate-limited there); null detaches.
-    void attach(std::shared_ptr<MonitorLink> link) { link_ = std::move(link); }
+    void attach(std::shared_ptr<MonitorLink> link);
 
   private:
     void begin_episode(const SlotOutputs& out);
@@ -68,6 +75,7 @@ class EnvSlot {
     bool episode_over_ = false;
     bool last_step_was_reset_ = false;
     std::shared_ptr<MonitorLink> link_;
+    std::mutex mutex_;
 };
 
 }  // namespace crl::python

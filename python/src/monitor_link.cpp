@@ -54,10 +54,39 @@ void MonitorLink::after_step(const env::Env& env, env::Action action,
     publish(env, false);
 }
 
+void MonitorLink::publish_late(const env::Env& env) {
+    if (behind_.load(std::memory_order_acquire)) publish(env, true);
+}
+
+void MonitorLink::set_late_publisher(const void* owner, LatePublisher publish) {
+    std::lock_guard lock(late_mutex_);
+    late_owner_ = owner;
+    late_publisher_ = std::move(publish);
+}
+
+void MonitorLink::clear_late_publisher(const void* owner) {
+    std::lock_guard lock(late_mutex_);
+    if (late_owner_ != owner) return;
+    late_owner_ = nullptr;
+    late_publisher_ = nullptr;
+}
+
+std::shared_ptr<const trainer::Snapshot> MonitorLink::latest() {
+    if (behind_.load(std::memory_order_acquire)) {
+        std::lock_guard lock(late_mutex_);
+        if (late_publisher_) late_publisher_();
+    }
+    return mailbox_.latest();
+}
+
 void MonitorLink::publish(const env::Env& env, bool force) {
     const double now = steady_now();
     rate_.add(now, stats_.total_actions, stats_.frames);
-    if (!force && now - last_publish_ < interval_) return;
+    if (!force && now - last_publish_ < interval_) {
+        behind_.store(true, std::memory_order_release);
+        return;
+    }
+    behind_.store(false, std::memory_order_release);
     last_publish_ = now;
     auto snapshot = std::make_shared<trainer::Snapshot>();
     snapshot->frame_id = env.machine().frame_count();

@@ -141,7 +141,9 @@ std::vector<std::size_t> PyPool::recv(std::size_t count) {
 }
 
 py::object PyPool::game_state(std::size_t index) {
-    return to_python(idle_slot(index).env().state().to_json());
+    auto& slot = idle_slot(index);
+    const auto held = slot.lock();
+    return to_python(slot.env().state().to_json());
 }
 
 py::object PyPool::reward_breakdown(std::size_t index) {
@@ -156,7 +158,10 @@ bool PyPool::last_step_was_reset(std::size_t index) {
 }
 
 py::bytes PyPool::save_state(std::size_t index) {
-    const auto state = idle_slot(index).env().machine().save_state();
+    auto& slot = idle_slot(index);
+    auto held = slot.lock();
+    const auto state = slot.env().machine().save_state();
+    held.unlock();
     return py::bytes(reinterpret_cast<const char*>(state.data()), state.size());
 }
 
@@ -170,7 +175,9 @@ void PyPool::load_state(std::size_t index, const py::bytes& state) {
 }
 
 py::bytes PyPool::read_memory(std::size_t index, int bank, int address, int length) {
-    auto& machine = idle_slot(index).env().machine();
+    auto& slot = idle_slot(index);
+    const auto held = slot.lock();
+    auto& machine = slot.env().machine();
     constexpr int kAddressSpace = 0x10000;
     constexpr int kMaxBank = 511;  // MBC5's ROM banks, the most any cartridge has
     if (bank < -1 || bank > kMaxBank)
@@ -188,7 +195,9 @@ py::bytes PyPool::read_memory(std::size_t index, int bank, int address, int leng
 }
 
 py::array PyPool::render(std::size_t index) {
-    auto& machine = idle_slot(index).env().machine();
+    auto& slot = idle_slot(index);
+    const auto held = slot.lock();
+    auto& machine = slot.env().machine();
     py::array_t<std::uint8_t> frame({emu::kScreenHeight, emu::kScreenWidth, 3});
     machine.copy_frame_rgb(
         std::span<std::uint8_t, emu::kFrameRgbBytes>(frame.mutable_data(), emu::kFrameRgbBytes));

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "env/wait.h"
-
 namespace crl::env {
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs, unsigned threads)
@@ -36,7 +34,7 @@ const std::vector<StepResult>& VectorEnv::step(const std::vector<Action>& action
     step_share(0);
     for (std::size_t left = pending_.load(std::memory_order_acquire); left != 0;
          left = pending_.load(std::memory_order_acquire)) {
-        wait_while_equal(pending_, left);
+        step_waiter_.wait_while_equal(pending_, left);
     }
     return results_;
 }
@@ -48,8 +46,9 @@ void VectorEnv::step_share(std::size_t thread) {
 
 void VectorEnv::work(std::size_t thread, std::stop_token stop) {
     std::uint64_t seen = 0;
+    Waiter waiter;
     while (true) {
-        wait_while_equal(generation_, seen);
+        waiter.wait_while_equal(generation_, seen);
         seen = generation_.load(std::memory_order_acquire);
         if (stop.stop_requested()) return;
         step_share(thread);

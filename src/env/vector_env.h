@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "env/env.h"
+#include "env/wait.h"
 
 namespace crl::env {
 
@@ -36,9 +37,10 @@ class VectorEnv {
     std::vector<Action> actions_;
     std::vector<StepResult> results_;
     // Handing a step to the workers and back costs microseconds, not a scheduler round trip:
-    // a short spin, then a futex wait (std::atomic::wait).
+    // a short spin, then a futex wait (std::atomic::wait); see env/wait.h.
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::size_t> pending_{0};
+    Waiter step_waiter_;            // step()'s, for the workers
     std::size_t thread_count_ = 1;  // set before the workers start: they read it
     std::vector<std::jthread> workers_;
 };

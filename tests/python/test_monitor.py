@@ -22,7 +22,9 @@ def test_the_dashboard_shows_the_watched_env():
         stats = get_json(f"http://127.0.0.1:{monitor.port}/api/stats")
         state = get_json(f"http://127.0.0.1:{monitor.port}/api/game_state")
         assert stats["agent"] == "python"
-        assert 0 < stats["total_actions"] <= 40
+        # The 40 steps take less than the 1/60 s between two publications: the dashboard still
+        # shows where the burst ended, published when it looks.
+        assert stats["total_actions"] == 40
         assert state["profile"] == "demo"
         with urllib.request.urlopen(f"http://127.0.0.1:{monitor.port}/api/screen.png", timeout=10) as reply:
             assert reply.read(8) == b"\x89PNG\r\n\x1a\n"

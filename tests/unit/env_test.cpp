@@ -1,6 +1,8 @@
 // Rewards, actions and the environment's step timing.
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "demo_rom.h"
 #include "env/env.h"
@@ -221,6 +223,29 @@ TEST_F(DemoEnvTest, VectorEnvMatchesSteppingOneByOne) {
     EXPECT_EQ(results[1].state.to_json(), single->state().to_json());
     EXPECT_NE(results[2].state.to_json(), single->state().to_json());
     EXPECT_THROW(vector.step({env::Action::kA}), std::invalid_argument);
+}
+
+// The workers spin while steps come back to back and sleep once the caller is away (env/wait.h):
+// either way each step's results are that step's, for every environment.
+TEST_F(DemoEnvTest, VectorEnvResultsHoldWhenTheCallerPausesBetweenSteps) {
+    std::vector<std::unique_ptr<env::Env>> envs;
+    for (int i = 0; i < 2; ++i)
+        envs.push_back(make());
+    env::VectorEnv vector(std::move(envs), 2);
+    auto first = make();
+    auto second = make();
+    const std::vector<env::Action> walk = {env::Action::kRight, env::Action::kDown,
+                                           env::Action::kLeft, env::Action::kUp};
+    for (int step = 0; step < 40; ++step) {
+        if (step % 7 == 3) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        const auto action = step == 4 ? env::Action::kStart : walk[step % 4];
+        const auto& results = vector.step({action, env::Action::kNoop});
+        const auto expected = first->step(action);
+        second->step(env::Action::kNoop);
+        ASSERT_EQ(results[0].state.to_json(), first->state().to_json()) << "step " << step;
+        ASSERT_EQ(results[0].reward, expected.reward) << "step " << step;
+        ASSERT_EQ(results[1].state.to_json(), second->state().to_json()) << "step " << step;
+    }
 }
 
 TEST_F(DemoEnvTest, MoreEnvsThanThreadsEachStepsItsOwnGame) {
