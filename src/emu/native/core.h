@@ -74,6 +74,9 @@ struct State {
     std::uint8_t rtc_select;          // 8-C while a clock register is mapped, else 0
     bool rtc_latched;
     std::int64_t rtc_last_latch;  // clock seconds at the previous latch
+    // The emulated clock's epoch, in clock seconds: the machine's --rtc-start when it was reset.
+    // A state carries it, as mGBA's do, so a loaded game reads the clock it was saved with.
+    std::int64_t rtc_start;
 
     // timer: the 16-bit system counter is (now - div_epoch) / ticks per cycle
     std::int64_t div_epoch;
@@ -256,7 +259,7 @@ class Core {
     Mbc mbc_ = Mbc::kNone;
     bool has_rtc_ = false;
     int rom_banks_ = 2;
-    std::int64_t rtc_start_;
+    std::int64_t rtc_start_;  // for reset(); the running clock's is s_.rtc_start
     bool host_clock_;
     State s_{};
     std::vector<std::uint8_t> cart_ram_;

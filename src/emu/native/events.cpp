@@ -158,6 +158,7 @@ void Core::reset() {
         s_.video_at = 56 * kTicksPerDot;
     }
     schedule_timer();
+    s_.rtc_start = rtc_start_;
     s_.rtc_last_latch = clock_seconds();
     remap();
     objects_changed();

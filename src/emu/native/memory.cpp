@@ -43,7 +43,7 @@ std::int64_t Core::clock_seconds() const {
     if (host_clock_) return static_cast<std::int64_t>(std::time(nullptr));
     // mGBA's fake epoch: the start plus whole frames of emulated time, in milliseconds.
     const std::int64_t ms =
-        rtc_start_ * 1000 + static_cast<std::int64_t>(s_.frame_counter) * 70224 * 1000 / 4194304;
+        s_.rtc_start * 1000 + static_cast<std::int64_t>(s_.frame_counter) * 70224 * 1000 / 4194304;
     return ms / 1000;
 }
 

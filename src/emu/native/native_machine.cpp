@@ -69,8 +69,8 @@ std::uint32_t crc32c(std::span<const std::uint8_t> bytes) {
 constexpr char kStateMagic[8] = {'C', 'R', 'L', 'N', 'A', 'T', 'V', 'E'};
 constexpr char kMgbaStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
 // 2: CRC-32C instead of zlib's CRC-32; 3: the PPU's next mode change apart from its event, and
-// the next TIMA increment
-constexpr std::uint32_t kStateVersion = 3;
+// the next TIMA increment; 4: the clock's epoch
+constexpr std::uint32_t kStateVersion = 4;
 
 class NativeMachine final : public Machine {
   public:
