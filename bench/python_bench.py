@@ -78,7 +78,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=1500, help="steps per environment per run")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--core", default="mgba", choices=["mgba", "native"])
+    parser.add_argument("--core", default="native", choices=["native", "mgba"])
     args = parser.parse_args()
     s, r, core = args.steps, args.runs, args.core
     load = os.getloadavg()

@@ -18,7 +18,7 @@ from . import _core
 from .spaces import Box, Dict, Discrete
 
 OBSERVATION_FIELDS = tuple(field["name"] for field in _core.observation_spec())
-CORES = ("mgba", "native")  # libmgba (the reference, default) and crystal-rl's own core
+CORES = ("native", "mgba")  # crystal-rl's own core (the default) and libmgba (the reference)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def parse(
         raise ValueError(f"game={game!r} needs rom=PATH (or $CRYSTAL_RL_ROM): crystal-rl ships no ROM")
     if core not in (None, *CORES):
         raise ValueError(f"core must be one of {', '.join(CORES)}, not {core!r}")
-    config.core = core or "mgba"
+    config.core = core or "native"
     if state is not None:
         if isinstance(state, (bytes, bytearray, memoryview)):
             config.set_state(bytes(state))

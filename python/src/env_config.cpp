@@ -53,7 +53,7 @@ void check_ranges(const EnvConfig& config) {
 
 emu::MachineOptions machine_options(const EnvConfig& config) {
     emu::MachineOptions machine;
-    machine.core = emu::core_from_name(config.core).value_or(emu::CoreKind::kMgba);
+    machine.core = emu::core_from_name(config.core).value_or(emu::CoreKind::kNative);
     machine.rtc_start = config.rtc_start;
     return machine;
 }

@@ -16,7 +16,7 @@ namespace crl::python {
 
 struct EnvConfig {
     std::string game = "demo";  // demo (embedded unless rom), crystal (needs a ROM), auto
-    std::string core = "mgba";  // the emulator: mgba (the reference) or native (crystal-rl's own)
+    std::string core = "native";  // the emulator: native (crystal-rl's own) or mgba (the reference)
     std::optional<std::filesystem::path> rom;
     std::optional<std::vector<std::uint8_t>> state;  // a crystal-rl save state to start from
     std::optional<std::filesystem::path> inputs;     // a movie played at each episode start

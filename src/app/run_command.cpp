@@ -71,6 +71,7 @@ nlohmann::json config_json(const RunOptions& options, const emu::Rom& rom) {
         {"rom_sha1", rom.header().sha1},
         {"start_state", session.state ? nlohmann::json("start.state") : nlohmann::json(nullptr)},
         {"start_inputs", optional_path(session.inputs)},
+        {"core", session.core},
         {"rtc", session.rtc},
         {"rtc_start", session.rtc_start},
         {"profile", session.profile.name},
@@ -82,7 +83,7 @@ nlohmann::json config_json(const RunOptions& options, const emu::Rom& rom) {
         {"rewards", optional_path(options.rewards)},
         {"seed", options.seed},
         {"checkpoint_every", options.checkpoint_every},
-        {"replay", "crystal-rl state" + std::string(session.rom ? " --rom ROM" : "") +
+        {"replay", "crystal-rl state --core " + session.core + (session.rom ? " --rom ROM" : "") +
                        (session.state ? " --state RUN/start.state" : "") +
                        " --inputs RUN/inputs.movie --frames 0"}};
 }
@@ -93,6 +94,8 @@ void apply_config(RunOptions& options, const nlohmann::json& config, const CLI::
     auto& session = options.session;
     if (!given("--rom") && config["rom"] != "embedded demo game")
         session.rom = config["rom"].get<std::string>();
+    // Its states are its core's. Runs from before the core was recorded ran on mGBA.
+    if (!given("--core")) session.core = config.value("core", std::string("mgba"));
     if (!given("--rtc")) session.rtc = config.value("rtc", session.rtc);
     if (!given("--rtc-start")) session.rtc_start = config.value("rtc_start", session.rtc_start);
     if (!given("--profile")) session.profile.name = config.value("profile", session.profile.name);

@@ -25,7 +25,7 @@ struct SessionOptions {
     std::uint64_t frames = 120;
     std::string rtc = "emulated";
     std::int64_t rtc_start = emu::kDefaultRtcStart;
-    std::string core = "mgba";  // --core: the emulator behind the machine
+    std::string core = "native";  // --core: the emulator behind the machine
     game::ProfileOptions profile;
 };
 

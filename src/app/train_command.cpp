@@ -28,7 +28,7 @@ struct TrainOptions {
     std::optional<std::filesystem::path> inputs;
     bool from_title = false;
     std::int64_t rtc_start = emu::kDefaultRtcStart;
-    std::string core = "mgba";
+    std::string core = "native";
     game::ProfileOptions profile;
     int frames_per_action = 24;
     int hold_frames = 8;
@@ -61,6 +61,7 @@ nlohmann::json config_json(const TrainOptions& options, const emu::Rom& rom) {
             {"start_states", states},
             {"start_inputs", optional_path(options.inputs)},
             {"from_title", options.from_title},
+            {"core", options.core},
             {"rtc_start", options.rtc_start},
             {"profile", options.profile.name},
             {"variables", optional_path(options.profile.variables)},
@@ -89,6 +90,8 @@ void apply_config(TrainOptions& options, const nlohmann::json& config, const CLI
     options.inputs = path_or_null(config["start_inputs"]);
     // Runs from before --from-title existed began at the title screen.
     options.from_title = config.value("from_title", true);
+    // Its checkpoints hold its core's states. Runs from before the core was recorded ran on mGBA.
+    options.core = config.value("core", std::string("mgba"));
     options.rtc_start = config["rtc_start"];
     options.profile.name = config["profile"];
     options.profile.variables = path_or_null(config["variables"]);
@@ -299,7 +302,9 @@ Command add_train_command(CLI::App& app) {
                       "(default: START is pressed until the game leaves its title screen)");
     command->add_option("--rtc-start", options->rtc_start, "Unix time the emulated clock starts at")
         ->capture_default_str();
-    command->add_option("--core", options->core, "emulator core: mgba or native")
+    command
+        ->add_option("--core", options->core,
+                     "emulator core: native (crystal-rl's own) or mgba (libmgba)")
         ->check(CLI::IsMember({"mgba", "native"}))
         ->capture_default_str();
     command->add_option("--profile", options->profile.name, "auto, demo, crystal, generic")

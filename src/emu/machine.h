@@ -50,7 +50,7 @@ enum class CoreKind {
 };
 
 struct MachineOptions {
-    CoreKind core = CoreKind::kMgba;
+    CoreKind core = CoreKind::kNative;
     Clock clock = Clock::kEmulated;
     std::int64_t rtc_start = kDefaultRtcStart;  // Unix seconds, for Clock::kEmulated
 };

@@ -137,9 +137,11 @@ TEST_F(RlTest, KillNineThenResumeCountsNoEpisodeTwice) {
     const auto dir = temp_dir("rl-kill");
     const std::uint64_t total = 8 * 32;  // eight updates of 2 envs x 16 steps
     std::filesystem::remove_all(dir);
-    const std::string arguments = std::string("train ") + kTinyTraining + " --run-dir " +
-                                  dir.string() + " --checkpoint-every 2 --total-steps " +
-                                  std::to_string(total);
+    // On mGBA, not the default core: the resume must take the core from the run, as its
+    // checkpoints hold that core's states.
+    const std::string arguments =
+        std::string("train ") + kTinyTraining + " --run-dir " + dir.string() +
+        " --core mgba --checkpoint-every 2 --total-steps " + std::to_string(total);
     std::vector<std::string> argv;
     {
         std::istringstream words(arguments);
@@ -155,6 +157,7 @@ TEST_F(RlTest, KillNineThenResumeCountsNoEpisodeTwice) {
         child.wait(10);
     }
     const auto killed_at = read_json(dir / "checkpoint.json");
+    EXPECT_EQ(read_json(dir / "config.json")["core"], "mgba");
     const auto result = run_cli("train --resume " + dir.string() + " --quiet");
     ASSERT_EQ(result.exit_code, 0) << result.out;
 

@@ -156,6 +156,26 @@ TEST_F(RunTest, ResumesAfterKill9FromTheLastCheckpoint) {
               cli_state("--state " + (run / "final.state").string())["ram_sha1"]);
 }
 
+// Its states are its core's: a resume without --core goes on with the run's core, not the default.
+TEST_F(RunTest, AResumedRunKeepsItsCore) {
+    const auto run = dir_ / "run";
+    const auto first =
+        run_cli("run --quiet --no-web --core mgba --max-actions 30 --run-dir " + run.string());
+    ASSERT_EQ(first.exit_code, 0) << first.out;
+    EXPECT_EQ(read_json(run / "config.json")["core"], "mgba");
+    const auto resumed = run_cli("run --quiet --no-web --max-actions 60 --resume " + run.string());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
+    EXPECT_EQ(read_json(run / "checkpoint.json")["step"], 60);
+
+    // Runs from before the core was recorded ran on mGBA, the default then.
+    auto config = read_json(run / "config.json");
+    config.erase("core");
+    { std::ofstream(run / "config.json") << config.dump(2); }
+    const auto old = run_cli("run --quiet --no-web --max-actions 90 --resume " + run.string());
+    ASSERT_EQ(old.exit_code, 0) << old.out;
+    EXPECT_EQ(read_json(run / "checkpoint.json")["step"], 90);
+}
+
 TEST_F(RunTest, ResumeOfAFolderWithoutARunSaysWhatIsMissing) {
     const auto result = run_cli("run --quiet --port 0 --resume " + dir_.string());
     EXPECT_EQ(result.exit_code, 1);
