@@ -6,7 +6,10 @@
 namespace crl::env {
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs, unsigned threads)
-    : envs_(std::move(envs)), actions_(envs_.size()), results_(envs_.size()) {
+    : envs_(std::move(envs)),
+      actions_(envs_.size()),
+      results_(envs_.size()),
+      claimed_(envs_.size()) {
     if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     thread_count_ = std::max<std::size_t>(1, std::min<std::size_t>(threads, envs_.size()));
     for (std::size_t t = 1; t < thread_count_; ++t) {
@@ -28,20 +31,34 @@ const std::vector<StepResult>& VectorEnv::step(const std::vector<Action>& action
                                     " environments");
     }
     actions_ = actions;
-    pending_.store(workers_.size(), std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    remaining_.store(envs_.size(), std::memory_order_relaxed);
+    const auto generation = generation_.fetch_add(1, std::memory_order_release) + 1;
     generation_.notify_all();
-    step_share(0);
-    for (std::size_t left = pending_.load(std::memory_order_acquire); left != 0;
-         left = pending_.load(std::memory_order_acquire)) {
-        step_waiter_.wait_while_equal(pending_, left);
+    step_share(0, generation);
+    for (std::size_t left = remaining_.load(std::memory_order_acquire); left != 0;
+         left = remaining_.load(std::memory_order_acquire)) {
+        step_waiter_.wait_while_equal(remaining_, left);
     }
     return results_;
 }
 
-void VectorEnv::step_share(std::size_t thread) {
+void VectorEnv::step_share(std::size_t thread, std::uint64_t generation) {
     for (std::size_t i = thread; i < envs_.size(); i += thread_count_)
-        results_[i] = envs_[i]->step(actions_[i]);
+        step_if_unclaimed(i, generation);
+    // Then whatever another thread has not started: a worker the scheduler has not run yet
+    // (other programs on the cores) would otherwise hold the whole step up.
+    for (std::size_t i = 0; i < envs_.size(); ++i)
+        step_if_unclaimed(i, generation);
+}
+
+void VectorEnv::step_if_unclaimed(std::size_t i, std::uint64_t generation) {
+    // Each env is claimed once per generation, so it holds the previous one until then; a
+    // worker that wakes after its generation is over finds nothing to claim.
+    auto previous = generation - 1;
+    if (!claimed_[i].compare_exchange_strong(previous, generation, std::memory_order_acq_rel))
+        return;
+    results_[i] = envs_[i]->step(actions_[i]);
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) remaining_.notify_all();
 }
 
 void VectorEnv::work(std::size_t thread, std::stop_token stop) {
@@ -51,9 +68,7 @@ void VectorEnv::work(std::size_t thread, std::stop_token stop) {
         waiter.wait_while_equal(generation_, seen);
         seen = generation_.load(std::memory_order_acquire);
         if (stop.stop_requested()) return;
-        step_share(thread);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
-        pending_.notify_all();
+        step_share(thread, seen);
     }
 }
 
