@@ -1,5 +1,6 @@
-// Sound registers as a game sees them: read masks, power, DACs, triggers and length counters
-// clocked by the frame sequencer, so NR52's status bits are right. No samples are made.
+// Sound registers as a game sees them: read masks, power, DACs, triggers, and the length counters
+// and channel 1's frequency sweep clocked by the frame sequencer, so NR52's status bits are right.
+// No samples are made.
 #include "emu/native/core.h"
 
 namespace crl::emu::native {
@@ -17,6 +18,23 @@ constexpr std::uint8_t kSoundReadMasks[0x30] = {
 // The channel a register belongs to and its place (0-4 as in NRx0-NRx4), or -1.
 int channel_of(std::uint8_t reg) {
     return reg < 0x24 ? (reg - 0x10) / 5 : -1;
+}
+
+constexpr int kMaxFrequency = 2047;  // 11 bits: a sweep past it silences channel 1
+
+int sweep_period(std::uint8_t nr10) {
+    return (nr10 >> 4) & 7;
+}
+int sweep_shift(std::uint8_t nr10) {
+    return nr10 & 7;
+}
+bool sweep_negates(std::uint8_t nr10) {
+    return nr10 & 8;
+}
+// The sweep timer counts a period of 0 as 8 (it still reloads, but no calculation follows).
+std::uint8_t sweep_timer_reload(std::uint8_t nr10) {
+    const int period = sweep_period(nr10);
+    return static_cast<std::uint8_t>(period ? period : 8);
 }
 }  // namespace
 
@@ -41,6 +59,7 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
         if (s_.apu_on && !on) {
             for (std::uint8_t r = 0x10; r < 0x26; ++r)
                 s_.io[r] = 0;
+            s_.sweep = Sweep{};
             for (auto& channel : s_.channels) {
                 channel.enabled = false;
                 channel.dac_on = false;
@@ -70,6 +89,9 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
     const int full_length = index == 2 ? 256 : 64;
     switch (place) {
         case 0:
+            if (index == 0 && s_.sweep.negated && !sweep_negates(value)) {
+                channel.enabled = false;
+            }
             if (index == 2) {
                 channel.dac_on = value & 0x80;
                 if (!channel.dac_on) channel.enabled = false;
@@ -100,6 +122,7 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
                     channel.length = static_cast<std::uint16_t>(full_length);
                     if (channel.length_enabled && !next_clocks_length) --channel.length;
                 }
+                if (index == 0) trigger_sweep();
             }
             break;
         }
@@ -108,8 +131,50 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
     }
 }
 
+// The shadow frequency is NR13/NR14's at the trigger; with a shift, a first calculation checks
+// for overflow at once (its result is dropped).
+void Core::trigger_sweep() {
+    const std::uint8_t nr10 = s_.io[0x10];
+    auto& sweep = s_.sweep;
+    sweep.frequency = static_cast<std::uint16_t>(((s_.io[0x14] & 7) << 8) | s_.io[0x13]);
+    sweep.timer = sweep_timer_reload(nr10);
+    sweep.enabled = sweep_period(nr10) != 0 || sweep_shift(nr10) != 0;
+    sweep.negated = false;
+    if (sweep_shift(nr10) != 0) sweep_calculation();
+}
+
+// The next frequency from the shadow one; past 2047 it silences the channel.
+int Core::sweep_calculation() {
+    const std::uint8_t nr10 = s_.io[0x10];
+    const int step = s_.sweep.frequency >> sweep_shift(nr10);
+    int next = s_.sweep.frequency + step;
+    if (sweep_negates(nr10)) {
+        next = s_.sweep.frequency - step;
+        s_.sweep.negated = true;
+    }
+    if (next > kMaxFrequency) s_.channels[0].enabled = false;
+    return next;
+}
+
+// Frame-sequencer steps 2 and 6. With a shift, a frequency in range becomes the channel's own
+// (written back to NR13/NR14), and the one after it is checked for overflow straight away.
+void Core::clock_sweep() {
+    auto& sweep = s_.sweep;
+    if (sweep.timer == 0 || --sweep.timer != 0) return;
+    const std::uint8_t nr10 = s_.io[0x10];
+    sweep.timer = sweep_timer_reload(nr10);
+    if (!sweep.enabled || sweep_period(nr10) == 0) return;
+    const int next = sweep_calculation();
+    if (next > kMaxFrequency || sweep_shift(nr10) == 0) return;
+    sweep.frequency = static_cast<std::uint16_t>(next);
+    s_.io[0x13] = static_cast<std::uint8_t>(next & 0xFF);
+    s_.io[0x14] = static_cast<std::uint8_t>((s_.io[0x14] & ~7) | (next >> 8));
+    sweep_calculation();
+}
+
 void Core::apu_frame() {
     if (!s_.apu_on) return;
+    if ((s_.apu_frame_step & 3) == 2) clock_sweep();
     if ((s_.apu_frame_step & 1) == 0) {
         for (auto& channel : s_.channels) {
             if (channel.length_enabled && channel.length > 0 && --channel.length == 0) {
