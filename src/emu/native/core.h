@@ -53,6 +53,13 @@ struct Sweep {                // channel 1's frequency sweep
     bool negated;
 };
 
+// Where channel 3 reads wave RAM: worked out from the clock only when someone looks.
+struct WaveReader {
+    std::int64_t next_fetch;  // the next sample's fetch (loaded with the period then in force)
+    std::int64_t last_fetch;  // the latest fetch since the trigger that was counted, or -1
+    std::uint8_t position;    // the sample (0-31) fetched then: wave RAM byte position / 2
+};
+
 // Everything that changes while the game runs, trivially copyable.
 struct State {
     // CPU
@@ -115,6 +122,7 @@ struct State {
     // sound
     std::array<Channel, 4> channels;
     Sweep sweep;
+    WaveReader wave;
     bool apu_on;
     int apu_frame_step;
 
@@ -250,6 +258,9 @@ class Core {
     void trigger_sweep();
     void clock_sweep();
     int sweep_calculation();
+    std::int64_t wave_period() const;
+    WaveReader wave_reader_at(std::int64_t when) const;
+    int wave_byte_in_reach() const;
 
     int ticks_per_mcycle() const { return s_.double_speed ? 4 : 8; }
     void recompute_next_event() {  // after writing s_.events directly

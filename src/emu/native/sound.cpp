@@ -36,7 +36,41 @@ std::uint8_t sweep_timer_reload(std::uint8_t nr10) {
     const int period = sweep_period(nr10);
     return static_cast<std::uint8_t>(period ? period : 8);
 }
+
+// From a trigger to channel 3's first fetch: its period and 6 cycles more.
+constexpr std::int64_t kWaveTriggerDelay = 6 * 2;
+// On the DMG the CPU reaches wave RAM while channel 3 plays only as the channel fetches a byte.
+constexpr std::int64_t kWaveFetchTicks = 4;
 }  // namespace
+
+// Ticks per wave sample: the APU clock does not follow the CPU's double speed.
+std::int64_t Core::wave_period() const {
+    const int frequency = ((s_.io[0x1E] & 7) << 8) | s_.io[0x1D];
+    return 4 * (2048 - frequency);
+}
+
+// The fetches due by `when` counted; the next one keeps the time it was loaded with.
+WaveReader Core::wave_reader_at(std::int64_t when) const {
+    WaveReader reader = s_.wave;
+    if (when >= reader.next_fetch) {
+        const std::int64_t period = wave_period();
+        const std::int64_t fetches = (when - reader.next_fetch) / period + 1;
+        reader.last_fetch = reader.next_fetch + (fetches - 1) * period;
+        reader.next_fetch += fetches * period;
+        reader.position = static_cast<std::uint8_t>((reader.position + fetches) & 31);
+    }
+    return reader;
+}
+
+// While channel 3 plays, the CPU's wave RAM accesses land on the byte the channel reads (the Color
+// always, the DMG only as it fetches, otherwise nowhere: -1).
+int Core::wave_byte_in_reach() const {
+    const WaveReader reader = wave_reader_at(s_.now);
+    if (!color_ && (reader.last_fetch < 0 || s_.now - reader.last_fetch >= kWaveFetchTicks)) {
+        return -1;
+    }
+    return 0x30 + reader.position / 2;
+}
 
 std::uint8_t Core::read_sound(std::uint8_t reg) const {
     if (reg == 0x26) {
@@ -46,12 +80,17 @@ std::uint8_t Core::read_sound(std::uint8_t reg) const {
         }
         return status;
     }
+    if (reg >= 0x30 && s_.channels[2].enabled) {
+        const int reached = wave_byte_in_reach();
+        return reached < 0 ? 0xFF : s_.io[reached];
+    }
     return static_cast<std::uint8_t>(s_.io[reg] | kSoundReadMasks[reg - 0x10]);
 }
 
 void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
     if (reg >= 0x30) {
-        s_.io[reg] = value;
+        const int reached = s_.channels[2].enabled ? wave_byte_in_reach() : reg;
+        if (reached >= 0) s_.io[reached] = value;
         return;
     }
     if (reg == 0x26) {
@@ -83,6 +122,8 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
         }
         return;
     }
+    // A new period applies from the next fetch on, the one under way keeps its time.
+    if (reg == 0x1D || reg == 0x1E) s_.wave = wave_reader_at(s_.now);
     s_.io[reg] = value;
     if (index < 0) return;
     auto& channel = s_.channels[index];
@@ -123,6 +164,8 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
                     if (channel.length_enabled && !next_clocks_length) --channel.length;
                 }
                 if (index == 0) trigger_sweep();
+                if (index == 2)
+                    s_.wave = WaveReader{s_.now + kWaveTriggerDelay + wave_period(), -1, 0};
             }
             break;
         }
