@@ -261,6 +261,7 @@ class Core {
     std::int64_t wave_period() const;
     WaveReader wave_reader_at(std::int64_t when) const;
     int wave_byte_in_reach() const;
+    void trigger_wave(bool was_playing);
 
     int ticks_per_mcycle() const { return s_.double_speed ? 4 : 8; }
     void recompute_next_event() {  // after writing s_.events directly

@@ -1,6 +1,8 @@
 // Sound registers as a game sees them: read masks, power, DACs, triggers, and the length counters
 // and channel 1's frequency sweep clocked by the frame sequencer, so NR52's status bits are right.
 // No samples are made.
+#include <cstring>
+
 #include "emu/native/core.h"
 
 namespace crl::emu::native {
@@ -41,6 +43,9 @@ std::uint8_t sweep_timer_reload(std::uint8_t nr10) {
 constexpr std::int64_t kWaveTriggerDelay = 6 * 2;
 // On the DMG the CPU reaches wave RAM while channel 3 plays only as the channel fetches a byte.
 constexpr std::int64_t kWaveFetchTicks = 4;
+// A write to NR34 triggers the channel half an M-cycle into the write (as the DMG's wave RAM
+// corruption shows).
+constexpr std::int64_t kTriggerLandsTicks = 4;
 }  // namespace
 
 // Ticks per wave sample: the APU clock does not follow the CPU's double speed.
@@ -70,6 +75,25 @@ int Core::wave_byte_in_reach() const {
         return -1;
     }
     return 0x30 + reader.position / 2;
+}
+
+// On the DMG a trigger that lands as the playing channel fetches a byte overwrites the start of
+// wave RAM with that byte (with its aligned group of four, past the first four bytes).
+void Core::trigger_wave(bool was_playing) {
+    if (!color_ && was_playing) {
+        const WaveReader reader = wave_reader_at(s_.now);
+        const std::int64_t lands = s_.now + kTriggerLandsTicks;
+        if (reader.next_fetch >= lands && reader.next_fetch < lands + kWaveFetchTicks) {
+            const int fetched = ((reader.position + 1) & 31) / 2;
+            auto* wave = &s_.io[0x30];
+            if (fetched < 4) {
+                wave[0] = wave[fetched];
+            } else {
+                std::memmove(wave, wave + (fetched & ~3), 4);
+            }
+        }
+    }
+    s_.wave = WaveReader{s_.now + kWaveTriggerDelay + wave_period(), -1, 0};
 }
 
 std::uint8_t Core::read_sound(std::uint8_t reg) const {
@@ -149,6 +173,7 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
             }
             break;
         case 4: {
+            const bool was_playing = channel.enabled;
             const bool was_enabled = channel.length_enabled;
             channel.length_enabled = value & 0x40;
             // Enabling the counter in a step that does not clock it clocks it once more.
@@ -164,8 +189,7 @@ void Core::write_sound(std::uint8_t reg, std::uint8_t value) {
                     if (channel.length_enabled && !next_clocks_length) --channel.length;
                 }
                 if (index == 0) trigger_sweep();
-                if (index == 2)
-                    s_.wave = WaveReader{s_.now + kWaveTriggerDelay + wave_period(), -1, 0};
+                if (index == 2) trigger_wave(was_playing);
             }
             break;
         }
