@@ -1,6 +1,6 @@
 // Sound registers as a game sees them: read masks, power, DACs, triggers, and the length counters
-// and channel 1's frequency sweep clocked by the frame sequencer, so NR52's status bits are right.
-// No samples are made.
+// and channel 1's frequency sweep clocked by the frame sequencer, so NR52's status bits are right;
+// wave RAM as the CPU reaches it while channel 3 plays. No samples are made.
 #include <cstring>
 
 #include "emu/native/core.h"
@@ -39,7 +39,7 @@ std::uint8_t sweep_timer_reload(std::uint8_t nr10) {
     return static_cast<std::uint8_t>(period ? period : 8);
 }
 
-// From a trigger to channel 3's first fetch: its period and 6 cycles more.
+// From a trigger to channel 3's first fetch: its period and 6 cycles (of 4 MiHz) more.
 constexpr std::int64_t kWaveTriggerDelay = 6 * 2;
 // On the DMG the CPU reaches wave RAM while channel 3 plays only as the channel fetches a byte.
 constexpr std::int64_t kWaveFetchTicks = 4;
