@@ -45,6 +45,21 @@ struct Channel {  // one sound channel as the CPU sees it
     bool dac_on;
 };
 
+struct Sweep {                // channel 1's frequency sweep
+    std::uint16_t frequency;  // the shadow frequency: the sweep's own copy, taken at trigger
+    std::uint8_t timer;       // sweep clocks (128 Hz) left until the next calculation
+    bool enabled;             // set at trigger when NR10's period or shift is not zero
+    // A calculation since the trigger subtracted: clearing NR10's negate bit now ends the sound.
+    bool negated;
+};
+
+// Where channel 3 reads wave RAM: worked out from the clock only when someone looks.
+struct WaveReader {
+    std::int64_t next_fetch;  // the next sample's fetch (loaded with the period then in force)
+    std::int64_t last_fetch;  // the latest fetch since the trigger that was counted, or -1
+    std::uint8_t position;    // the sample (0-31) fetched then: wave RAM byte position / 2
+};
+
 // Everything that changes while the game runs, trivially copyable.
 struct State {
     // CPU
@@ -106,6 +121,8 @@ struct State {
 
     // sound
     std::array<Channel, 4> channels;
+    Sweep sweep;
+    WaveReader wave;
     bool apu_on;
     int apu_frame_step;
 
@@ -238,6 +255,13 @@ class Core {
     std::uint8_t read_sound(std::uint8_t reg) const;
     void write_sound(std::uint8_t reg, std::uint8_t value);
     void apu_frame();
+    void trigger_sweep();
+    void clock_sweep();
+    int sweep_calculation();
+    std::int64_t wave_period() const;
+    WaveReader wave_reader_at(std::int64_t when) const;
+    int wave_byte_in_reach() const;
+    void trigger_wave(bool was_playing);
 
     int ticks_per_mcycle() const { return s_.double_speed ? 4 : 8; }
     void recompute_next_event() {  // after writing s_.events directly
