@@ -46,7 +46,6 @@ using VFilePtr = std::unique_ptr<VFile, VFileCloser>;
 
 // Our state file: a fixed header that names its ROM and guards the payload, then mGBA's state
 // with cartridge RAM and the clock appended.
-constexpr char kStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
 constexpr std::uint32_t kStateVersion = 1;
 constexpr int kStateContents = SAVESTATE_SAVEDATA | SAVESTATE_RTC;
 
@@ -150,7 +149,7 @@ class MgbaMachine final : public Machine {
         file->read(file.get(), state.data() + sizeof(StateHeader), payload_bytes);
 
         StateHeader header{};
-        std::memcpy(header.magic, kStateMagic, sizeof kStateMagic);
+        set_state_magic(header, CoreKind::kMgba);
         header.version = kStateVersion;
         header.payload_bytes = static_cast<std::uint32_t>(payload_bytes);
         header.payload_checksum = static_cast<std::uint32_t>(
@@ -229,11 +228,7 @@ class MgbaMachine final : public Machine {
 
     std::span<const std::uint8_t> checked_payload(std::span<const std::uint8_t> state) const {
         const auto header = read_state_header(state);
-        if (std::memcmp(header.magic, kStateMagic, sizeof kStateMagic) != 0) {
-            throw StateError(
-                "not a crystal-rl state (save states come from 'crystal-rl' "
-                "checkpoints or --save-state)");
-        }
+        check_state_magic(header, CoreKind::kMgba);
         if (header.version != kStateVersion) {
             throw StateError("format version " + std::to_string(header.version) +
                              ", this build reads version " + std::to_string(kStateVersion));

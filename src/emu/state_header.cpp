@@ -6,6 +6,32 @@
 #include "emu/machine.h"
 
 namespace crl::emu {
+namespace {
+constexpr char kMgbaMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
+constexpr char kNativeMagic[8] = {'C', 'R', 'L', 'N', 'A', 'T', 'V', 'E'};
+
+const char* magic_of(CoreKind core) {
+    return core == CoreKind::kNative ? kNativeMagic : kMgbaMagic;
+}
+}  // namespace
+
+void set_state_magic(StateHeader& header, CoreKind core) {
+    std::memcpy(header.magic, magic_of(core), sizeof header.magic);
+}
+
+void check_state_magic(const StateHeader& header, CoreKind core) {
+    if (std::memcmp(header.magic, magic_of(core), sizeof header.magic) == 0) return;
+    for (const auto other : {CoreKind::kMgba, CoreKind::kNative}) {
+        if (std::memcmp(header.magic, magic_of(other), sizeof header.magic) == 0) {
+            throw StateError(std::string("saved by the ") + core_name(other) +
+                             " core; this machine runs the " + core_name(core) + " core (--core " +
+                             core_name(other) + " loads it)");
+        }
+    }
+    throw StateError(
+        "not a crystal-rl state (save states come from 'crystal-rl' checkpoints or "
+        "--save-state)");
+}
 
 void write_state_header(StateHeader header, const RomHeader& rom, std::span<std::uint8_t> state) {
     std::memcpy(header.rom_sha1, rom.sha1.data(), sizeof header.rom_sha1);  // 40 hex digits

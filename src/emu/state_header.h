@@ -21,6 +21,13 @@ struct StateHeader {
 };
 static_assert(sizeof(StateHeader) == 64);
 
+enum class CoreKind;
+
+// The magic a core writes; a state with the other core's is refused naming the core to load it.
+void set_state_magic(StateHeader& header, CoreKind core);
+// StateError unless `header` is a state of `core`: says which core saved it, or that it is none.
+void check_state_magic(const StateHeader& header, CoreKind core);
+
 // Writes `header` in front of a payload of header.payload_bytes; rom_sha1 is filled from `rom`.
 void write_state_header(StateHeader header, const RomHeader& rom, std::span<std::uint8_t> state);
 

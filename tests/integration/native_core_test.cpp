@@ -263,9 +263,16 @@ TEST(NativeStateTest, SaveLoadReplaysExactlyAndBadStatesChangeNothing) {
         machine->load_state(reference->save_state());
         ADD_FAILURE() << "an mgba state was accepted";
     } catch (const emu::StateError& error) {
-        EXPECT_NE(std::string(error.what()).find("mgba"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("--core mgba"), std::string::npos) << error.what();
     }
     EXPECT_EQ(ram_hash(*machine), before);
+    try {
+        reference->load_state(state);
+        ADD_FAILURE() << "the mgba core accepted a native state";
+    } catch (const emu::StateError& error) {
+        EXPECT_NE(std::string(error.what()).find("--core native"), std::string::npos)
+            << error.what();
+    }
 }
 
 }  // namespace

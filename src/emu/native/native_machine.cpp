@@ -66,8 +66,6 @@ std::uint32_t crc32c(std::span<const std::uint8_t> bytes) {
     return crc32c_table(bytes.data(), bytes.size());
 }
 
-constexpr char kStateMagic[8] = {'C', 'R', 'L', 'N', 'A', 'T', 'V', 'E'};
-constexpr char kMgbaStateMagic[8] = {'C', 'R', 'L', 'S', 'T', 'A', 'T', 'E'};
 // 2: CRC-32C instead of zlib's CRC-32; 3: the PPU's next mode change apart from its event, and
 // the next TIMA increment; 4: the clock's epoch
 constexpr std::uint32_t kStateVersion = 4;
@@ -179,7 +177,7 @@ class NativeMachine final : public Machine {
         std::memcpy(payload, &core_.state(), sizeof(State));
         if (!ram.empty()) std::memcpy(payload + sizeof(State), ram.data(), ram.size());
         StateHeader header{};
-        std::memcpy(header.magic, kStateMagic, sizeof kStateMagic);
+        set_state_magic(header, CoreKind::kNative);
         header.version = kStateVersion;
         header.payload_bytes = static_cast<std::uint32_t>(payload_bytes);
         header.payload_checksum = crc32c({payload, payload_bytes});  // CRC-32C
@@ -224,16 +222,7 @@ class NativeMachine final : public Machine {
 
     std::span<const std::uint8_t> checked_payload(std::span<const std::uint8_t> state) const {
         const auto header = read_state_header(state);
-        if (std::memcmp(header.magic, kMgbaStateMagic, sizeof kMgbaStateMagic) == 0) {
-            throw StateError(
-                "saved by the mgba core; this machine runs the native core (--core mgba loads "
-                "it)");
-        }
-        if (std::memcmp(header.magic, kStateMagic, sizeof kStateMagic) != 0) {
-            throw StateError(
-                "not a crystal-rl state (save states come from 'crystal-rl' "
-                "checkpoints or --save-state)");
-        }
+        check_state_magic(header, CoreKind::kNative);
         if (header.version != kStateVersion || header.core_detail != sizeof(State)) {
             throw StateError("format version " + std::to_string(header.version) +
                              " of another build; this build reads version " +
